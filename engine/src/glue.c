@@ -1203,12 +1203,17 @@ __attribute__((export_name("wizer.initialize"))) void wizer_initialize(void)
     in_wizer = 1;
     if (init_runtime() < 0)
         init_die("OCP_INIT_ERROR", "could not create the QuickJS runtime");
+    /* The prelude and SDK runtime need neither source text nor line tables at run
+       time; dropping them keeps the snapshot (and every instance) smaller. */
+    JS_SetStripInfo(rt, JS_STRIP_DEBUG);
     eval_or_die((const char *)ocp_prelude_js, ocp_prelude_js_len, "ocp:prelude");
     src = read_file("/ocp/sdk-runtime.js", &len);
     if (!src)
         init_die("OCP_INIT_ERROR", "cannot read /ocp/sdk-runtime.js");
     eval_or_die(src, len, "ocp:sdk-runtime");
     free(src);
+    /* plugin code keeps its line tables (stack traces map back through the source map) */
+    JS_SetStripInfo(rt, JS_STRIP_SOURCE);
 
     global = JS_GetGlobalObject(ctx);
     entry = JS_GetPropertyStr(ctx, global, "__ocpEntry");

@@ -1,0 +1,96 @@
+import type { CallContext } from '@extism/extism';
+
+import { hostFunctionSpecs, type HostFunctionSpec } from '../engine/host-functions.js';
+import type { HostFunction } from './instance.js';
+
+/** A decoded argument: PTR parameters arrive as bytes, I64 parameters as bigint. */
+export type HostArg = Uint8Array | bigint;
+
+/** What an implementation returns: bytes/string/JSON-able for PTR results, a number for I64 results. */
+export type HostResult = Uint8Array | string | number | bigint | boolean | object | null | undefined | void;
+
+/** The caller of a host function, as the host's registry knows it. */
+export interface CallerIdentity {
+  slug: string;
+  permissions: ReadonlySet<string>;
+}
+
+export interface HostCall {
+  caller: CallerIdentity;
+  fn: HostFunctionSpec;
+  args: HostArg[];
+  /** An argument as UTF-8 text. */
+  text(i: number): string;
+  /** An argument parsed as JSON (undefined when it is not valid JSON). */
+  json<T = unknown>(i: number): T | undefined;
+}
+
+export type HostImplementation = (call: HostCall) => HostResult;
+
+export interface HostFunctionOptions {
+  caller: CallerIdentity;
+  /** Implementations by host function name; a function without one is a no-op returning 0. */
+  implementations: Partial<Record<string, HostImplementation>>;
+  /** Called when the plugin calls a function its manifest does not grant. */
+  onDenied?(fn: HostFunctionSpec, caller: CallerIdentity): void;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function encodeResult(ctx: CallContext, spec: HostFunctionSpec, value: HostResult): bigint | undefined {
+  if (spec.result === null) return undefined;
+  if (spec.result === 'I64') {
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'boolean') return value ? 1n : 0n;
+    if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.trunc(value));
+    return 0n;
+  }
+  if (value === null || value === undefined) return 0n;
+  const bytes =
+    value instanceof Uint8Array ? value : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
+  return ctx.store(bytes);
+}
+
+/**
+ * Builds the extism:host/user imports for one plugin instance: every production host
+ * function, each decoding its arguments, applying the permission gate (an ungranted call
+ * is a silent no-op returning 0, as in production) and encoding the result.
+ */
+export function createHostFunctions(opts: HostFunctionOptions): Record<string, HostFunction> {
+  const { caller, implementations, onDenied } = opts;
+  const functions: Record<string, HostFunction> = {};
+  for (const spec of hostFunctionSpecs()) {
+    const impl = implementations[spec.name];
+    functions[spec.name] = (ctx: CallContext, ...raw: bigint[]) => {
+      if (spec.permission && !caller.permissions.has(spec.permission)) {
+        onDenied?.(spec, caller);
+        return spec.result === null ? undefined : 0n;
+      }
+      if (!impl) return spec.result === null ? undefined : 0n;
+      const args: HostArg[] = spec.params.map((p, i) => {
+        const v = raw[i] ?? 0n;
+        if (p.type === 'I64') return v;
+        return v === 0n ? new Uint8Array(0) : (ctx.read(v)?.bytes() ?? new Uint8Array(0));
+      });
+      const call: HostCall = {
+        caller,
+        fn: spec,
+        args,
+        text: (i) => {
+          const a = args[i];
+          return a instanceof Uint8Array ? decoder.decode(a) : String(a ?? '');
+        },
+        json: <T>(i: number) => {
+          try {
+            return JSON.parse(call.text(i)) as T;
+          } catch {
+            return undefined;
+          }
+        },
+      };
+      return encodeResult(ctx, spec, impl(call));
+    };
+  }
+  return functions;
+}

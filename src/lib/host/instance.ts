@@ -1,0 +1,278 @@
+import type { CallContext, Plugin } from '@extism/extism';
+
+/** The nine entry points of the production engine contract. */
+export const ENGINE_EXPORTS = [
+  'register',
+  'on_event',
+  'on_filter',
+  'on_http_request',
+  'on_auth_check',
+  'on_tab_content',
+  'on_page_content',
+  'on_page_styles',
+  'on_page_scripts',
+] as const;
+export type EngineExport = (typeof ENGINE_EXPORTS)[number];
+
+export type HostFunction = (ctx: CallContext, ...args: bigint[]) => bigint | number | void;
+
+export interface GuestLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface InstanceOptions {
+  module: WebAssembly.Module;
+  /** Extism config: __slug, script, manifest. */
+  config: Record<string, string>;
+  /** extism:host/user functions. */
+  hostFunctions: Record<string, HostFunction>;
+  /** Replacements for Extism kernel functions (extism:host/env), e.g. http_request. */
+  kernelOverrides?: Record<string, HostFunction>;
+  /** Where the plugin's console output goes. */
+  logger: GuestLogger;
+  /** Recreate the instance after a call that left its linear memory larger than this. */
+  recycleMemoryBytes?: number;
+}
+
+/** Why a call into the engine failed. */
+export type CallFailureKind =
+  | 'deadline' // the call ran past its budget and was stopped inside the engine
+  | 'out-of-memory' // the JS heap limit was hit
+  | 'load' // the plugin's top-level code threw (every later call repeats it)
+  | 'trap' // the wasm instance trapped (stack overflow in V8, unreachable…): it was recreated
+  | 'missing-export' // the module does not export that entry point
+  | 'error'; // the plugin threw
+
+export class EngineCallError extends Error {
+  readonly kind: CallFailureKind;
+  readonly exportName: string;
+  /** The JS stack inside the plugin, when the plugin threw. */
+  readonly pluginStack: string | undefined;
+
+  constructor(kind: CallFailureKind, exportName: string, message: string, pluginStack?: string) {
+    super(message);
+    this.name = 'EngineCallError';
+    this.kind = kind;
+    this.exportName = exportName;
+    this.pluginStack = pluginStack;
+  }
+}
+
+export interface CallOutput {
+  /** Output bytes, or null when the export produced none. */
+  readonly bytes: Uint8Array | null;
+  text(): string;
+}
+
+const IO_MAGIC = 0x3150434f; // "OCP1", see ocp_io in engine/src/glue.c
+const IO_FAST_IN = 1;
+const IO_FAST_OUT = 2;
+const IO_OUT_READY = 4;
+const FAST_IO_MAX = 16 * 1024 * 1024;
+const DEFAULT_RECYCLE_BYTES = 40 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+
+class Output implements CallOutput {
+  constructor(readonly bytes: Uint8Array | null) {}
+  text(): string {
+    return this.bytes ? decoder.decode(this.bytes) : '';
+  }
+}
+
+/** Splits the engine's error text into a failure kind, a message and the plugin's stack. */
+export function classifyEngineError(exportName: string, raw: string): EngineCallError {
+  const text = raw.replace(/^Plugin-originated error: /, '');
+  const prefixes: [string, CallFailureKind][] = [
+    ['deadline exceeded: ', 'deadline'],
+    ['out of memory: ', 'out-of-memory'],
+    ['plugin failed to load: ', 'load'],
+    ['instance unusable: ', 'trap'],
+  ];
+  let kind: CallFailureKind = 'error';
+  let body = text;
+  for (const [prefix, k] of prefixes) {
+    if (text.startsWith(prefix)) {
+      kind = k;
+      body = k === 'load' ? text.slice(prefix.length) : text;
+      break;
+    }
+  }
+  const nl = body.indexOf('\n');
+  const message = nl < 0 ? body : body.slice(0, nl);
+  const stack = nl < 0 ? undefined : body.slice(nl + 1);
+  return new EngineCallError(kind, exportName, message, stack);
+}
+
+/**
+ * One plugin instance: a wasm instance of the engine (or a self-contained plugin.wasm)
+ * with its Extism config. Calls are serialized. A call that traps, runs out of memory
+ * or leaves memory past the recycle threshold gets the instance recreated (state kept
+ * in host storage survives; JS state does not).
+ */
+export class PluginInstance {
+  readonly #opts: InstanceOptions;
+  #plugin: Plugin | null = null;
+  #io: { memory: WebAssembly.Memory; addr: number } | null = null;
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #recreations = 0;
+  #needsWarmup = false;
+
+  private constructor(opts: InstanceOptions) {
+    this.#opts = opts;
+  }
+
+  static async create(opts: InstanceOptions): Promise<PluginInstance> {
+    const inst = new PluginInstance(opts);
+    await inst.#instantiate();
+    return inst;
+  }
+
+  /** How many times the wasm instance was thrown away and made again. */
+  get recreations(): number {
+    return this.#recreations;
+  }
+
+  /** Bytes of linear memory the instance holds now. */
+  get memoryBytes(): number {
+    return this.#io?.memory.buffer.byteLength ?? 0;
+  }
+
+  /** Calls an export; resolves with its output or rejects with an EngineCallError. */
+  call(exportName: EngineExport | string, input: string | Uint8Array = EMPTY): Promise<CallOutput> {
+    const run = this.#tail.then(() => this.#call(exportName, input));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#tail;
+    await this.#dispose();
+  }
+
+  async #instantiate(): Promise<void> {
+    const { default: createPlugin } = await import('@extism/extism');
+    const { module, config, hostFunctions, kernelOverrides, logger } = this.#opts;
+    const functions: Record<string, Record<string, HostFunction>> = { 'extism:host/user': hostFunctions };
+    if (kernelOverrides) functions['extism:host/env'] = kernelOverrides;
+    const plugin = await createPlugin(
+      { wasm: [{ module }] },
+      // Extism's types say host functions return bigint|number|void; ours match.
+      { useWasi: true, functions: functions as never, config, logger: logger as never, runInWorker: false },
+    );
+    this.#plugin = plugin;
+    const instance = await plugin.getInstance();
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    const io = instance.exports.ocp_io as WebAssembly.Global | undefined;
+    this.#io = io && memory ? { memory, addr: Number(io.value) } : null;
+  }
+
+  async #dispose(): Promise<void> {
+    const plugin = this.#plugin;
+    this.#plugin = null;
+    this.#io = null;
+    if (plugin) await plugin.close().catch(() => undefined);
+  }
+
+  async #recreate(): Promise<void> {
+    await this.#dispose();
+    this.#recreations++;
+    await this.#instantiate();
+    // The plugin's script is evaluated by its first call; do it under register's budget
+    // rather than inside a 50 ms filter call.
+    this.#needsWarmup = true;
+  }
+
+  async #call(exportName: string, input: string | Uint8Array): Promise<CallOutput> {
+    if (this.#closed) throw new EngineCallError('error', exportName, 'the plugin instance is closed');
+    if (!this.#plugin) await this.#recreate();
+    if (this.#needsWarmup && exportName !== 'register') {
+      this.#needsWarmup = false;
+      await this.#raw('register', EMPTY).catch(() => undefined);
+    }
+    this.#needsWarmup = false;
+    return this.#raw(exportName, input);
+  }
+
+  async #raw(exportName: string, input: string | Uint8Array): Promise<CallOutput> {
+    const plugin = this.#plugin!;
+    let extismInput: string | Uint8Array = input;
+    let fast = false;
+    const io = this.#io;
+    if (io) {
+      const view = new DataView(io.memory.buffer);
+      if (view.getUint32(io.addr, true) === IO_MAGIC) {
+        fast = true;
+        const bufPtr = view.getUint32(io.addr + 8, true);
+        const cap = view.getUint32(io.addr + 12, true);
+        let written = -1;
+        if (typeof input === 'string') {
+          // encodeInto writes straight into the guest's buffer; it reports a short read if it did not fit
+          if (input.length <= cap) {
+            const r = encoder.encodeInto(input, new Uint8Array(io.memory.buffer, bufPtr, cap));
+            if (r.read === input.length) written = r.written;
+          }
+        } else if (input.length <= cap) {
+          new Uint8Array(io.memory.buffer, bufPtr, input.length).set(input);
+          written = input.length;
+        }
+        if (written >= 0) {
+          view.setUint32(io.addr + 16, written, true);
+          view.setUint32(io.addr + 4, IO_FAST_IN | IO_FAST_OUT, true);
+          extismInput = EMPTY;
+        } else {
+          const need = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
+          view.setUint32(io.addr + 20, Math.min(FAST_IO_MAX, Math.max(need, 64 * 1024)), true);
+          view.setUint32(io.addr + 4, IO_FAST_OUT, true);
+        }
+      }
+    }
+
+    let out: Awaited<ReturnType<Plugin['call']>>;
+    try {
+      out = await plugin.call(exportName, extismInput);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await plugin.reset();
+      if (message.startsWith('Plugin-originated error: ')) {
+        const failure = classifyEngineError(exportName, message);
+        if (failure.kind === 'out-of-memory' || failure.kind === 'trap') await this.#recreate();
+        else await this.#recycleIfLarge();
+        throw failure;
+      }
+      if (/^Plugin error: (target|function) .* does not exist/.test(message)) {
+        throw new EngineCallError('missing-export', exportName, `the plugin does not export ${exportName}()`);
+      }
+      // A trap (V8 stack overflow, unreachable, out-of-bounds) leaves the instance corrupt.
+      await this.#recreate();
+      throw new EngineCallError('trap', exportName, `the plugin crashed the engine: ${message}`);
+    }
+
+    let bytes: Uint8Array | null = null;
+    if (fast && io) {
+      const view = new DataView(io.memory.buffer);
+      if (view.getUint32(io.addr + 4, true) & IO_OUT_READY) {
+        const ptr = view.getUint32(io.addr + 24, true);
+        const len = view.getUint32(io.addr + 28, true);
+        bytes = new Uint8Array(io.memory.buffer, ptr, len).slice();
+      }
+    }
+    if (!bytes && out) bytes = out.bytes().slice();
+    await plugin.reset();
+    await this.#recycleIfLarge();
+    return new Output(bytes);
+  }
+
+  async #recycleIfLarge(): Promise<void> {
+    const limit = this.#opts.recycleMemoryBytes ?? DEFAULT_RECYCLE_BYTES;
+    if (this.memoryBytes > limit) await this.#recreate();
+  }
+}
