@@ -1,0 +1,7 @@
+export {parseManifest, rewritePluginAssetPath, SUPPORTED_API_VERSION} from './validate.js'
+export {readManifest, loadValidManifest, manifestDiagnostics, displayPath, MANIFEST_FILE} from './load.js'
+export {slugify, isValidSlug, SLUG_PATTERN, SLUG_PATTERN_SOURCE, type SlugifyResult} from './slug.js'
+export {KNOWN_PERMISSIONS, isKnownPermission, type Permission} from './permissions.js'
+export {manifestToJson} from './serialize.js'
+export {parseJson, LineIndex, JsonSyntaxError, type JsonNode, type JsonMember} from './json.js'
+export type * from './types.js'

@@ -1,0 +1,280 @@
+/**
+ * A strict JSON parser (RFC 8259, as Go's encoding/json accepts it) that keeps the position of
+ * every value and every object key, so errors can point at a line and column. Duplicate keys are
+ * kept in order (Go's decoder lets the last one win). Syntax error messages follow Go's scanner
+ * ("invalid character 'x' after object key"), because that is what the production host prints.
+ */
+
+interface NodeBase {
+  /** Offset (UTF-16 code units) of the first character of the value. */
+  offset: number
+  /** Offset just past the value. */
+  end: number
+}
+
+export interface JsonMember {
+  key: string
+  /** Offset of the key's opening quote. */
+  keyOffset: number
+  value: JsonNode
+}
+
+export type JsonNode =
+  | (NodeBase & {type: 'object'; members: JsonMember[]})
+  | (NodeBase & {type: 'array'; items: JsonNode[]})
+  | (NodeBase & {type: 'string'; value: string})
+  | (NodeBase & {type: 'number'; value: number; raw: string})
+  | (NodeBase & {type: 'boolean'; value: boolean})
+  | (NodeBase & {type: 'null'})
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message)
+    this.name = 'JsonSyntaxError'
+  }
+}
+
+/** Maps offsets to 1-based line and column (columns count UTF-16 code units, as editors do). */
+export class LineIndex {
+  private readonly starts: number[] = [0]
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) this.starts.push(i + 1)
+    }
+  }
+
+  position(offset: number): {line: number; column: number} {
+    let lo = 0
+    let hi = this.starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (this.starts[mid]! <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return {line: lo + 1, column: offset - this.starts[lo]! + 1}
+  }
+
+  /** The text of a 1-based line, without its line terminator. */
+  lineText(line: number): string {
+    const start = this.starts[line - 1]
+    if (start === undefined) return ''
+    const next = this.starts[line]
+    return this.text.slice(start, next === undefined ? undefined : next - 1).replace(/\r$/, '')
+  }
+
+  get lineCount(): number {
+    return this.starts.length
+  }
+}
+
+/** Quotes a character the way Go's scanner does in its messages. */
+function quoteChar(ch: string): string {
+  if (ch === "'") return "'\\''"
+  if (ch === '"') return `'"'`
+  return `'${JSON.stringify(ch).slice(1, -1)}'`
+}
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9'
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r'
+
+/** Parses `text` as one JSON value. Throws {@link JsonSyntaxError} with the offset of the problem. */
+export function parseJson(text: string): JsonNode {
+  let i = 0
+
+  const fail = (message: string, at = i): never => {
+    throw new JsonSyntaxError(message, at)
+  }
+  const unexpected = (context: string): never => {
+    if (i >= text.length) fail('unexpected end of JSON input')
+    const ch = String.fromCodePoint(text.codePointAt(i)!)
+    return fail(`invalid character ${quoteChar(ch)} ${context}`)
+  }
+  const skipSpace = () => {
+    while (isSpace(text[i])) i++
+  }
+
+  const parseString = (): string => {
+    i++ // opening quote
+    let out = ''
+    let chunk = i
+    for (;;) {
+      if (i >= text.length) fail('unexpected end of JSON input')
+      const c = text.charCodeAt(i)
+      if (c === 0x22) {
+        out += text.slice(chunk, i)
+        i++
+        return out
+      }
+      if (c < 0x20) unexpected('in string literal')
+      if (c === 0x5c) {
+        out += text.slice(chunk, i)
+        i++
+        if (i >= text.length) fail('unexpected end of JSON input')
+        const e = text[i]!
+        const simple: Record<string, string> = {'"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t'}
+        if (e in simple) {
+          out += simple[e]
+          i++
+        } else if (e === 'u') {
+          i++
+          let code = 0
+          for (let k = 0; k < 4; k++) {
+            if (i >= text.length) fail('unexpected end of JSON input')
+            const h = text[i]!
+            if (!/[0-9a-fA-F]/.test(h)) unexpected('in \\u hexadecimal character escape')
+            code = code * 16 + Number.parseInt(h, 16)
+            i++
+          }
+          out += String.fromCharCode(code)
+        } else {
+          unexpected('in string escape code')
+        }
+        chunk = i
+        continue
+      }
+      i++
+    }
+  }
+
+  const parseNumber = (): JsonNode => {
+    const start = i
+    if (text[i] === '-') {
+      i++
+      if (i >= text.length) fail('unexpected end of JSON input')
+      if (!isDigit(text[i])) unexpected('in numeric literal')
+    }
+    if (text[i] === '0') i++
+    else while (isDigit(text[i])) i++
+    if (text[i] === '.') {
+      i++
+      if (i >= text.length) fail('unexpected end of JSON input')
+      if (!isDigit(text[i])) unexpected('after decimal point in numeric literal')
+      while (isDigit(text[i])) i++
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++
+      if (text[i] === '+' || text[i] === '-') i++
+      if (i >= text.length) fail('unexpected end of JSON input')
+      if (!isDigit(text[i])) unexpected('in exponent of numeric literal')
+      while (isDigit(text[i])) i++
+    }
+    const raw = text.slice(start, i)
+    return {type: 'number', value: Number(raw), raw, offset: start, end: i}
+  }
+
+  const parseLiteral = (word: 'true' | 'false' | 'null'): JsonNode => {
+    const start = i
+    for (let k = 0; k < word.length; k++, i++) {
+      if (i >= text.length) fail('unexpected end of JSON input')
+      if (text[i] !== word[k]) unexpected(`in literal ${word} (expecting ${quoteChar(word[k]!)})`)
+    }
+    if (word === 'null') return {type: 'null', offset: start, end: i}
+    return {type: 'boolean', value: word === 'true', offset: start, end: i}
+  }
+
+  const parseValue = (): JsonNode => {
+    skipSpace()
+    const c = text[i]
+    if (c === '{') return parseObject()
+    if (c === '[') return parseArray()
+    if (c === '"') {
+      const start = i
+      const value = parseString()
+      return {type: 'string', value, offset: start, end: i}
+    }
+    if (c === '-' || isDigit(c)) return parseNumber()
+    if (c === 't') return parseLiteral('true')
+    if (c === 'f') return parseLiteral('false')
+    if (c === 'n') return parseLiteral('null')
+    return unexpected('looking for beginning of value')
+  }
+
+  const parseObject = (): JsonNode => {
+    const start = i
+    i++
+    const members: JsonMember[] = []
+    skipSpace()
+    if (text[i] === '}') {
+      i++
+      return {type: 'object', members, offset: start, end: i}
+    }
+    for (;;) {
+      skipSpace()
+      if (text[i] !== '"') unexpected('looking for beginning of object key string')
+      const keyOffset = i
+      const key = parseString()
+      skipSpace()
+      if (text[i] !== ':') unexpected('after object key')
+      i++
+      const value = parseValue()
+      members.push({key, keyOffset, value})
+      skipSpace()
+      if (text[i] === ',') {
+        i++
+        continue
+      }
+      if (text[i] === '}') {
+        i++
+        return {type: 'object', members, offset: start, end: i}
+      }
+      unexpected('after object key:value pair')
+    }
+  }
+
+  const parseArray = (): JsonNode => {
+    const start = i
+    i++
+    const items: JsonNode[] = []
+    skipSpace()
+    if (text[i] === ']') {
+      i++
+      return {type: 'array', items, offset: start, end: i}
+    }
+    for (;;) {
+      items.push(parseValue())
+      skipSpace()
+      if (text[i] === ',') {
+        i++
+        continue
+      }
+      if (text[i] === ']') {
+        i++
+        return {type: 'array', items, offset: start, end: i}
+      }
+      unexpected('after array element')
+    }
+  }
+
+  const root = parseValue()
+  skipSpace()
+  if (i < text.length) unexpected('after top-level value')
+  return root
+}
+
+/** Escapes one reference token of a JSON pointer (RFC 6901). */
+export function pointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** Converts a parsed node back to a plain JavaScript value (last duplicate key wins). */
+export function toPlainValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {}
+      for (const m of node.members) {
+        Object.defineProperty(out, m.key, {value: toPlainValue(m.value), enumerable: true, writable: true, configurable: true})
+      }
+      return out
+    }
+    case 'array':
+      return node.items.map(toPlainValue)
+    case 'null':
+      return null
+    default:
+      return node.value
+  }
+}
