@@ -1,0 +1,54 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {renderBuildResult, buildResultToJson, type BuildResultJson} from '../lib/cli/render-build.js'
+import {renderWarnings} from '../lib/cli/render-error.js'
+import {buildPlugin} from '../lib/compiler/index.js'
+
+export default class Build extends BaseCommand {
+  static override summary = 'Bundle a plugin into dist/plugin.js (or a self-contained plugin.wasm).'
+  static override description = `Validates plugin.manifest.json exactly as the Owncast server does, then bundles the entry (src/plugin.ts, src/plugin.js, plugin.ts or plugin.js) with esbuild into one CommonJS script with @owncast/plugin-sdk left external, plus a source map. With --target wasm it also writes plugin.wasm: the engine with the plugin pre-loaded.
+
+Exit codes: 0 built; 1 the manifest or the code has errors; 2 usage or missing files.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> examples/echo-bot',
+    '<%= config.bin %> <%= command.id %> --target wasm --imports granted',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override args = {
+    dir: Args.string({description: 'plugin project directory (holds plugin.manifest.json)', default: '.'}),
+  }
+
+  static override flags = {
+    target: Flags.string({
+      description: 'output: js (plugin.js for the shared engine) or wasm (self-contained plugin.wasm)',
+      options: ['js', 'wasm'],
+      default: 'js',
+    }),
+    imports: Flags.string({
+      description: 'wasm only: import every host function (all) or only those the manifest grants (granted)',
+      options: ['all', 'granted'],
+      default: 'all',
+    }),
+    'out-dir': Flags.string({description: 'output directory [default: <dir>/dist]'}),
+  }
+
+  async run(): Promise<BuildResultJson> {
+    const {args, flags} = await this.parse(Build)
+    const result = await buildPlugin(this.ctx, {
+      dir: args.dir,
+      target: flags.target as 'js' | 'wasm',
+      imports: flags.imports as 'all' | 'granted',
+      ...(flags['out-dir'] === undefined ? {} : {outDir: flags['out-dir']}),
+    })
+    if (!this.jsonEnabled()) {
+      this.ctx.stderr.write(renderWarnings(result.warnings, {color: this.ctx.color}))
+      this.ctx.stdout.write(renderBuildResult(result, {color: this.ctx.color && Boolean(this.ctx.stdout.isTTY)}))
+    }
+    return buildResultToJson(result)
+  }
+}

@@ -1,0 +1,9 @@
+import Build from './build.js'
+
+/**
+ * Every command of the CLI (oclif's "explicit" discovery: package.json oclif.commands points
+ * here). After adding one, run `npm run manifest` and commit oclif.manifest.json.
+ */
+export const COMMANDS = {
+  build: Build,
+}

@@ -1,0 +1,249 @@
+import {mkdir, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import type {Context} from '../context.js'
+import {type Diagnostic, UserError} from '../errors.js'
+import {LineIndex} from '../manifest/json.js'
+import {displayPath, loadValidManifest, manifestDiagnostics} from '../manifest/load.js'
+import {esbuildDiagnostics, sourceDiagnostic} from './diagnostics.js'
+import {findEntry} from './entry.js'
+import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
+import {findModuleCalls} from './scan.js'
+
+export type BuildTarget = 'js' | 'wasm'
+/** For `wasm`: import every host function (`all`) or only those the manifest grants. */
+export type ImportsMode = 'all' | 'granted'
+
+export interface BuildOptions {
+  /** The plugin project directory (holds plugin.manifest.json), relative to `ctx.cwd`. */
+  dir: string
+  /** Default `js`. */
+  target?: BuildTarget
+  /** Default `all`. Only affects the `wasm` target. */
+  imports?: ImportsMode
+  /** Where to write; default `<dir>/dist`. Relative to `ctx.cwd`. */
+  outDir?: string
+}
+
+export interface BuiltFile {
+  /** Absolute path. */
+  path: string
+  /** As shown to the user (relative to the working directory when inside it). */
+  displayPath: string
+  bytes: number
+  kind: 'script' | 'sourcemap' | 'wasm'
+}
+
+export interface BuildResult {
+  /** Absolute path of the plugin project. */
+  dir: string
+  slug: string
+  name: string
+  version: string
+  target: BuildTarget
+  imports: ImportsMode
+  /** The entry file, as shown to the user. */
+  entry: string
+  /** Absolute path of the output directory. */
+  outDir: string
+  files: BuiltFile[]
+  durationMs: number
+  /** Manifest and bundler warnings (the build still succeeded). */
+  warnings: Diagnostic[]
+  /** Remarks from the wasm builder (e.g. why the script could not be pre-evaluated). */
+  notes: string[]
+  /** `wasm` target only: whether the plugin script was evaluated at build time (Wizer). */
+  preEvaluated?: boolean
+}
+
+export interface BundleResult {
+  /** plugin.js: a CommonJS script body with `require("@owncast/plugin-sdk")` left external. */
+  script: string
+  /** The source map (JSON text) with `sourcesContent`, sources relative to `outFile`'s directory. */
+  map: string
+  warnings: Diagnostic[]
+}
+
+/** The esbuild options every plugin is bundled with (production's reference CLI, plus resolution fixes). */
+function esbuildOptions(entry: string, outFile: string, workingDir: string) {
+  return {
+    entryPoints: [entry],
+    outfile: outFile,
+    absWorkingDir: workingDir,
+    bundle: true,
+    format: 'cjs' as const,
+    platform: 'neutral' as const,
+    target: 'es2020',
+    external: [SDK_MODULE],
+    // "neutral" resolves no package.json fields by default; without these, most npm packages fail.
+    mainFields: ['module', 'main'],
+    conditions: ['module'],
+    // There is no `process` in the engine; packages commonly branch on NODE_ENV.
+    define: {'process.env.NODE_ENV': '"production"'},
+    sourcemap: 'external' as const,
+    sourcesContent: true,
+    metafile: true,
+    write: false,
+    logLevel: 'silent' as const,
+    plugins: [sandboxPlugin()],
+  }
+}
+
+/**
+ * Bundles a plugin's entry into one CommonJS script without writing anything. Throws a
+ * {@link UserError} (exit 1) with located diagnostics when the code does not compile or uses
+ * something the engine cannot run: Node built-ins, `import()`, top-level `await`, or a `require`
+ * other than `@owncast/plugin-sdk` that survives bundling.
+ */
+export async function bundlePlugin(ctx: Context, options: {entry: string; outFile: string; workingDir: string}): Promise<BundleResult> {
+  const esbuild = await import('esbuild')
+  const {entry, outFile, workingDir} = options
+  let result
+  try {
+    result = await esbuild.build(esbuildOptions(entry, outFile, workingDir))
+  } catch (error) {
+    const failure = error as {errors?: import('esbuild').Message[]; warnings?: import('esbuild').Message[]}
+    if (!Array.isArray(failure.errors)) throw error
+    throw buildFailed(esbuildDiagnostics(ctx, failure.errors, workingDir))
+  }
+  const warnings = esbuildDiagnostics(ctx, result.warnings, workingDir)
+  const outputs = result.outputFiles ?? []
+  const script = outputs.find((f) => f.path.endsWith('.js'))?.text
+  const map = outputs.find((f) => f.path.endsWith('.js.map'))?.text
+  if (script === undefined || map === undefined) throw new Error('esbuild produced no plugin.js or no source map')
+
+  const problems = await checkBundle(ctx, script, map, outFile)
+  if (problems.length > 0) throw buildFailed(problems)
+  return {script, map, warnings}
+}
+
+function buildFailed(diagnostics: Diagnostic[]): UserError {
+  const n = diagnostics.length
+  return new UserError(`Build failed with ${n} error${n === 1 ? '' : 's'}`, {
+    exitCode: 1,
+    code: 'BUILD_FAILED',
+    diagnostics,
+  })
+}
+
+/**
+ * Checks the bundle for module calls the engine cannot satisfy: any `require` other than the SDK
+ * and any `import()` that survived bundling (e.g. with a computed argument). Locations are
+ * mapped back to the original source through the source map.
+ */
+async function checkBundle(ctx: Context, script: string, map: string, outFile: string): Promise<Diagnostic[]> {
+  const calls = findModuleCalls(script).filter((c) => !(c.callee === 'require' && c.literal === SDK_MODULE))
+  if (calls.length === 0) return []
+  const {SourceMapConsumer} = await import('source-map-js')
+  const consumer = new SourceMapConsumer(JSON.parse(map))
+  const lines = new LineIndex(script)
+  return calls.map((call) => {
+    const pos = lines.position(call.offset)
+    const original = consumer.originalPositionFor({line: pos.line, column: pos.column - 1})
+    const where =
+      original.source && original.line
+        ? {file: path.resolve(path.dirname(outFile), original.source), line: original.line, column: original.column + 1, length: call.callee.length}
+        : undefined
+    const what = call.literal === undefined ? `${call.callee}(...)` : `${call.callee}("${call.literal}")`
+    const text =
+      call.callee === 'require'
+        ? `${what} cannot be bundled: plugins can only require "${SDK_MODULE}"`
+        : `Dynamic ${what} is not supported in Owncast plugins`
+    const notes =
+      call.callee === 'require'
+        ? ['Use a static import with a string literal so the module is bundled into plugin.js.']
+        : ['plugin.js runs as a classic script; use a static import at the top of the file instead.']
+    return sourceDiagnostic(ctx, text, where, notes)
+  })
+}
+
+type BuildPluginWasm = (opts: {
+  script: string
+  scriptMap?: string
+  manifestJson: string
+  importsMode: ImportsMode
+  permissions: string[]
+}) => Promise<{wasm: Uint8Array; preEvaluated: boolean; notes: string[]}>
+
+/** Loads the wasm builder (src/lib/engine/plugin-wasm.ts) only when the wasm target is used. */
+async function loadWasmBuilder(): Promise<BuildPluginWasm> {
+  const specifier = '../engine/plugin-wasm.js'
+  try {
+    const mod = (await import(specifier)) as {buildPluginWasm: BuildPluginWasm}
+    return mod.buildPluginWasm
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('plugin-wasm')) {
+      throw new UserError('The wasm target is not available in this build of owncast-plugin', {
+        code: 'WASM_TARGET_UNAVAILABLE',
+        nextSteps: ['Build with --target js (the default): the Owncast server runs plugin.js on its shared engine'],
+        cause: error,
+      })
+    }
+    throw error
+  }
+}
+
+async function writeOutput(ctx: Context, file: string, data: string | Uint8Array, kind: BuiltFile['kind']): Promise<BuiltFile> {
+  await writeFile(file, data)
+  const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
+  return {path: file, displayPath: displayPath(ctx, file), bytes, kind}
+}
+
+/**
+ * Builds a plugin project: validates `plugin.manifest.json` (errors abort before bundling), finds
+ * the entry, bundles it into `<outDir>/plugin.js` + `plugin.js.map`, and for the `wasm` target
+ * also writes a self-contained `plugin.wasm`. Nothing is written when the build fails.
+ */
+export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<BuildResult> {
+  const started = ctx.clock.monotonic()
+  const target = options.target ?? 'js'
+  const imports = options.imports ?? 'all'
+  const dir = path.resolve(ctx.cwd, options.dir)
+
+  const {manifest, result: manifestResult} = await loadValidManifest(ctx, dir)
+  const entry = await findEntry(ctx, dir)
+  const outDir = path.resolve(ctx.cwd, options.outDir ?? path.join(dir, 'dist'))
+  const scriptFile = path.join(outDir, 'plugin.js')
+  ctx.logger.info(`Building ${manifest.slug} from ${displayPath(ctx, entry)} (target ${target})`)
+
+  const bundle = await bundlePlugin(ctx, {entry, outFile: scriptFile, workingDir: dir})
+  await mkdir(outDir, {recursive: true})
+  const files = [
+    await writeOutput(ctx, scriptFile, bundle.script, 'script'),
+    await writeOutput(ctx, `${scriptFile}.map`, bundle.map, 'sourcemap'),
+  ]
+
+  let notes: string[] = []
+  let preEvaluated: boolean | undefined
+  if (target === 'wasm') {
+    const buildPluginWasm = await loadWasmBuilder()
+    ctx.logger.info(`Creating plugin.wasm (imports: ${imports})`)
+    const wasm = await buildPluginWasm({
+      script: bundle.script,
+      scriptMap: bundle.map,
+      manifestJson: manifestResult.source,
+      importsMode: imports,
+      permissions: [...manifest.permissions],
+    })
+    files.push(await writeOutput(ctx, path.join(outDir, 'plugin.wasm'), wasm.wasm, 'wasm'))
+    notes = wasm.notes
+    preEvaluated = wasm.preEvaluated
+  }
+
+  return {
+    dir,
+    slug: manifest.slug,
+    name: manifest.name,
+    version: manifest.version,
+    target,
+    imports,
+    entry: displayPath(ctx, entry),
+    outDir,
+    files,
+    durationMs: Math.round(ctx.clock.monotonic() - started),
+    warnings: [...manifestDiagnostics(ctx, manifestResult, manifestResult.warnings), ...bundle.warnings],
+    notes,
+    ...(preEvaluated === undefined ? {} : {preEvaluated}),
+  }
+}
+
