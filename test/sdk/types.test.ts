@@ -85,6 +85,7 @@ const BAD: Record<string, string> = {
   "unknown handler payload field": `definePlugin({ onTick(ev) { ev.later; } });`,
   "command run is required": `definePlugin({ commands: { a: { description: "x" } } });`,
   "content handlers return strings": `definePlugin({ onTabContent() { return 5; } });`,
+  "a misspelt handler is an error": `definePlugin({ onChatMesage() {} });`,
   "permissions are string literals": `const p: "chat.sent" = Permissions.ChatSend;`,
 };
 

@@ -469,7 +469,7 @@ export interface PluginDef {
  * the plugin's subscriptions and commands from it; `module.exports` is not needed.
  * Throws a TypeError when the `commands` table is invalid (bad prefix, aliases or cooldown).
  */
-export declare function definePlugin<T extends PluginDef>(def: T): T;
+export declare function definePlugin(def: PluginDef): PluginDef;
 
 // ---------------------------------------------------------------------------------------
 // Host data types
