@@ -1,3 +1,4 @@
+import os from "node:os";
 import vm from "node:vm";
 
 import { describe, expect, it } from "vitest";
@@ -25,6 +26,19 @@ describe("buildSdkRuntime", () => {
     expect(minified).not.toMatch(/\brequire\(|\bimport\s|\bexport\s/);
     // A classic script: it parses as a script, not only as a module.
     expect(() => new vm.Script(minified)).not.toThrow();
+  });
+
+  it("is deterministic and independent of the working directory", async () => {
+    const here = await buildSdkRuntime();
+    const cwd = process.cwd();
+    process.chdir(os.tmpdir());
+    try {
+      expect(await buildSdkRuntime()).toBe(here);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(here).toContain("// constants.ts");
+    expect(await buildSdkRuntime({ minify: true })).toBe(await buildSdkRuntime({ minify: true }));
   });
 
   it("defines exactly the engine contract's __ocpEntry in a bare global scope", async () => {

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { build } from "esbuild";
@@ -22,8 +23,11 @@ export function sdkRuntimeEntry(): string {
  * a global scope defines `globalThis.__ocpEntry` (docs/engine-contract.md).
  */
 export async function buildSdkRuntime(options: BuildSdkRuntimeOptions = {}): Promise<string> {
+  const entry = sdkRuntimeEntry();
   const result = await build({
-    entryPoints: [sdkRuntimeEntry()],
+    entryPoints: [entry],
+    // Paths in the (unminified) output are relative to runtime/, whatever the process's cwd.
+    absWorkingDir: dirname(entry),
     bundle: true,
     write: false,
     format: "iife",
