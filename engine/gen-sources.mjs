@@ -21,12 +21,12 @@ for (const fn of spec.functions) {
   // Bit i of ptrmask says parameter i is a PTR (an Extism offset) rather than an I64.
   const ptrmask = fn.params.reduce((m, p, i) => (p.type === 'PTR' ? m | (1 << i) : m), 0);
   const result = fn.result === 'PTR' ? 'OCP_RES_PTR' : fn.result === 'I64' ? 'OCP_RES_I64' : 'OCP_RES_VOID';
-  table.push(`  { "${fn.name}", ${fn.params.length}, ${ptrmask}, ${result}, (void *)${fn.name} },`);
+  table.push(`  { "${fn.name}", "${fn.permission}", ${fn.params.length}, ${ptrmask}, ${result}, (void *)${fn.name} },`);
 }
 lines.push(
   '',
   'enum { OCP_RES_VOID = 0, OCP_RES_PTR = 1, OCP_RES_I64 = 2 };',
-  'typedef struct { const char *name; int nparams; int ptrmask; int result; void *fn; } ocp_hostfn;',
+  'typedef struct { const char *name; const char *permission; int nparams; int ptrmask; int result; void *fn; } ocp_hostfn;',
   `#define OCP_HOSTFN_COUNT ${spec.functions.length}`,
   'static const ocp_hostfn ocp_hostfns[OCP_HOSTFN_COUNT] = {',
   ...table,

@@ -229,12 +229,16 @@ static void release_bytes(JSContext *c, const uint8_t *p, int cstr)
 
 static JSValue new_uint8array(JSContext *c, const uint8_t *buf, size_t len)
 {
-    JSValue ab = JS_NewArrayBufferCopy(c, buf, len);
+    JSValue args[3];
     JSValue u8;
-    if (JS_IsException(ab))
-        return ab;
-    u8 = JS_NewTypedArray(c, 1, &ab, JS_TYPED_ARRAY_UINT8);
-    JS_FreeValue(c, ab);
+    args[0] = JS_NewArrayBufferCopy(c, buf, len);
+    if (JS_IsException(args[0]))
+        return args[0];
+    /* QuickJS reads offset and length whatever argc says: pass them explicitly */
+    args[1] = JS_UNDEFINED;
+    args[2] = JS_UNDEFINED;
+    u8 = JS_NewTypedArray(c, 3, args, JS_TYPED_ARRAY_UINT8);
+    JS_FreeValue(c, args[0]);
     return u8;
 }
 
@@ -1141,6 +1145,26 @@ OCP_EXPORT(on_tab_content, EXP_TAB)
 OCP_EXPORT(on_page_content, EXP_PAGE)
 OCP_EXPORT(on_page_styles, EXP_STYLES)
 OCP_EXPORT(on_page_scripts, EXP_SCRIPTS)
+
+/* ---------- least-privilege builds ----------
+ * `build --imports granted` replaces every host import the manifest does not grant
+ * with a stub that calls this (binaryen rewires the calls and then removes this
+ * export). Like production's gate, the call does nothing and returns 0; unlike a
+ * silent no-op it says why, once per function. */
+static uint8_t denied_reported[OCP_HOSTFN_COUNT];
+
+__attribute__((export_name("ocp_denied"))) void ocp_denied(int32_t idx)
+{
+    char msg[256];
+    int n;
+    if (idx < 0 || idx >= OCP_HOSTFN_COUNT || denied_reported[idx] || in_wizer)
+        return;
+    denied_reported[idx] = 1;
+    n = snprintf(msg, sizeof(msg),
+                 "%s: plugin lacks permission \"%s\" (this plugin.wasm was built with --imports granted; "
+                 "the call did nothing)", ocp_hostfns[idx].name, ocp_hostfns[idx].permission);
+    ext_log(extism_log_warn, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
+}
 
 /* ---------- Wizer initialization ---------- */
 static char *read_file(const char *path, size_t *plen)

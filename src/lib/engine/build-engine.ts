@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 
 import { buildSdkRuntime } from '../sdk/build-runtime.js';
+import { finalizeModule } from './imports.js';
 import { enginePath } from './paths.js';
 import { wizen } from './wizer.js';
 
@@ -19,7 +20,8 @@ export async function buildEngineWasm(opts: { write?: boolean } = {}): Promise<E
   const sdkRuntime = await buildSdkRuntime({ minify: true });
   const outcome = await wizen(core, { sdkRuntime });
   if (!outcome.ok) throw new Error(`building engine.wasm failed (${outcome.kind}): ${outcome.message}`);
+  const { wasm } = await finalizeModule(outcome.wasm);
   const path = enginePath('engine.wasm');
-  if (opts.write !== false) await writeFile(path, outcome.wasm);
-  return { path, bytes: outcome.wasm, sdkRuntimeBytes: Buffer.byteLength(sdkRuntime) };
+  if (opts.write !== false) await writeFile(path, wasm);
+  return { path, bytes: wasm, sdkRuntimeBytes: Buffer.byteLength(sdkRuntime) };
 }
