@@ -1,0 +1,51 @@
+import {spawn} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {test as base} from 'vitest'
+import {type Context, createCaptureStream, createContext, createFakeClock} from '../../src/lib/context.js'
+
+/** The repository root. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** A vitest `test` with a fresh temporary directory per test, removed afterwards. */
+export const test = base.extend<{tempDir: string}>({
+  // eslint-disable-next-line no-empty-pattern
+  tempDir: async ({}, use) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'owncast-plugin-test-'))
+    await use(dir)
+    await rm(dir, {recursive: true, force: true})
+  },
+})
+
+/** A context whose streams are captured and whose clock is fake. */
+export function testContext(cwd: string): Context & {out: () => string; err: () => string} {
+  const stdout = createCaptureStream()
+  const stderr = createCaptureStream()
+  const ctx = createContext({cwd, stdout, stderr, clock: createFakeClock(), color: false, logLevel: 'info', toolRoot: ROOT, env: {}})
+  return Object.assign(ctx, {out: () => stdout.text(), err: () => stderr.text()})
+}
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the compiled CLI (bin/run.js; `npm test` builds first) as a child process. */
+export function runCli(args: string[], options: {cwd?: string} = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_ENV: 'production'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, stdout, stderr}))
+  })
+}
