@@ -159,13 +159,18 @@ describe('buildPlugin: what the engine cannot run is a located error', () => {
 })
 
 describe('buildPlugin --target wasm', () => {
+  // The wasm builder and the engine are built by src/lib/engine and engine/build.sh.
   const ready = existsSync(path.join(ROOT, 'engine', 'engine.wasm')) && existsSync(path.join(ROOT, 'src', 'lib', 'engine', 'plugin-wasm.ts'))
-  test.skipIf(!ready)('writes plugin.wasm next to plugin.js', async ({tempDir}) => {
-    const result = await buildPlugin(testContext(ROOT), {dir: 'examples/echo-bot', target: 'wasm', imports: 'granted', outDir: tempDir})
-    const wasm = result.files.find((f) => f.kind === 'wasm')
-    expect(wasm?.path).toBe(path.join(tempDir, 'plugin.wasm'))
-    const bytes = await readFile(wasm!.path)
-    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]))
-    expect(typeof result.preEvaluated).toBe('boolean')
-  })
+  for (const imports of ['all', 'granted'] as const) {
+    test.skipIf(!ready)(`--imports ${imports}: writes plugin.wasm next to plugin.js`, async ({tempDir}) => {
+      const result = await buildPlugin(testContext(ROOT), {dir: 'examples/echo-bot', target: 'wasm', imports, outDir: tempDir})
+      expect(result.files.map((f) => f.kind)).toEqual(['script', 'sourcemap', 'wasm'])
+      const wasm = result.files[2]!
+      expect(wasm.path).toBe(path.join(tempDir, 'plugin.wasm'))
+      const bytes = await readFile(wasm.path)
+      expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]))
+      expect(wasm.bytes).toBe(bytes.byteLength)
+      expect(typeof result.preEvaluated).toBe('boolean')
+    })
+  }
 })
