@@ -2,7 +2,7 @@
 # Installs what building and testing need, then builds:
 #   1. Debian packages for compiling the engine (clang-16 for wasm32-wasi) when any is missing;
 #   2. npm packages (npm ci), unless node_modules already matches package-lock.json;
-#   3. the CLI (npm run build: TypeScript to lib/ and oclif.manifest.json).
+#   3. the CLI: TypeScript to lib/, then oclif.manifest.json (npm run build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,14 +21,33 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# npm keeps node_modules/.package-lock.json in step with what it installed; when it is newer than
-# package.json and package-lock.json, the install is current and `npm ci` (which wipes
-# node_modules) is skipped. Set OWNCAST_SETUP_NPM_CI=1 to force it.
-hidden=node_modules/.package-lock.json
-if [ "${OWNCAST_SETUP_NPM_CI:-}" = "1" ] || [ ! -f "$hidden" ] || [ package-lock.json -nt "$hidden" ] || [ package.json -nt "$hidden" ]; then
+# `npm ci` wipes node_modules, so it runs only when the installed tree differs from
+# package-lock.json (npm records what it installed in node_modules/.package-lock.json) or the lock
+# differs from package.json. Set OWNCAST_SETUP_NPM_CI=1 to force it.
+node_modules_current() {
+  node -e '
+    const fs = require("fs")
+    const read = (f) => JSON.parse(fs.readFileSync(f, "utf8"))
+    try {
+      const lock = read("package-lock.json").packages
+      const have = read("node_modules/.package-lock.json").packages
+      const pkg = read("package.json")
+      const same = (a = {}, b = {}) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort())
+      if (!same(pkg.dependencies, lock[""].dependencies) || !same(pkg.devDependencies, lock[""].devDependencies)) process.exit(1)
+      for (const [key, entry] of Object.entries(lock)) {
+        if (key === "") continue
+        const installed = have[key]
+        if (!installed ? !entry.optional : installed.version !== entry.version) process.exit(1)
+      }
+    } catch {
+      process.exit(1)
+    }
+  '
+}
+if [ "${OWNCAST_SETUP_NPM_CI:-}" = "1" ] || ! node_modules_current; then
   npm ci --no-audit --no-fund
 else
-  echo "setup: node_modules is up to date with package-lock.json (skipping npm ci)" >&2
+  echo "setup: node_modules matches package-lock.json (skipping npm ci)" >&2
 fi
 
 npm run build
