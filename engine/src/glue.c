@@ -786,7 +786,7 @@ static int init_runtime(void)
 {
     JSValue global, ext, names;
     int i;
-    rt = JS_NewRuntime();
+    rt = ocp_new_runtime();
     if (!rt)
         return -1;
     JS_SetMemoryLimit(rt, JS_HEAP_LIMIT);
@@ -796,6 +796,7 @@ static int init_runtime(void)
     ctx = JS_NewContext(rt);
     if (!ctx)
         return -1;
+    ocp_set_tick_context(ctx);
     pending_output = JS_UNDEFINED;
     load_fn = JS_UNDEFINED;
     for (i = 0; i < EXP_COUNT; i++)

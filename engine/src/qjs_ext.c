@@ -35,3 +35,39 @@ size_t ocp_heap_limit(JSRuntime *rt)
 {
     return rt->malloc_state.malloc_limit;
 }
+
+/* Allocation-aware interrupt polling: charge the interpreter's tick counter one tick
+   per KiB allocated, so code that allocates big blocks in few bytecode steps
+   ('x'.repeat(1 << 20) in a loop) still reaches an interrupt poll quickly. */
+static JSContext *tick_ctx;
+
+static void *ocp_malloc(JSMallocState *s, size_t size)
+{
+    if (tick_ctx)
+        tick_ctx->interrupt_counter -= (int)(size >> 10);
+    return js_def_malloc(s, size);
+}
+
+static void *ocp_realloc(JSMallocState *s, void *ptr, size_t size)
+{
+    if (tick_ctx)
+        tick_ctx->interrupt_counter -= (int)(size >> 10);
+    return js_def_realloc(s, ptr, size);
+}
+
+static const JSMallocFunctions ocp_malloc_funcs = {
+    ocp_malloc,
+    js_def_free,
+    ocp_realloc,
+    js_def_malloc_usable_size,
+};
+
+JSRuntime *ocp_new_runtime(void)
+{
+    return JS_NewRuntime2(&ocp_malloc_funcs, NULL);
+}
+
+void ocp_set_tick_context(JSContext *ctx)
+{
+    tick_ctx = ctx;
+}
