@@ -74,7 +74,10 @@ describe('owncast-plugin (compiled CLI)', () => {
     expect(error.diagnostics[0]).toMatchObject({text: 'Unexpected ";"', line: 1, column: 11})
   })
 
-  test('the committed example sources are what the CLI builds', () => {
-    expect(existsSync(path.join(ROOT, 'examples', 'echo-bot', 'src', 'plugin.ts'))).toBe(true)
+  test('bin/dev.js runs the same commands from the TypeScript sources', async ({tempDir}) => {
+    const run = await runCli(['build', 'examples/echo-bot', '--out-dir', tempDir, '--json'], {bin: 'dev.js'})
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ok: true, slug: 'echo-bot'})
+    expect(existsSync(path.join(ROOT, 'src', 'commands', 'index.ts'))).toBe(true)
   })
 })

@@ -33,10 +33,10 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs the compiled CLI (bin/run.js; `npm test` builds first) as a child process. */
-export function runCli(args: string[], options: {cwd?: string} = {}): Promise<CliRun> {
+/** Runs the compiled CLI (bin/run.js; `npm test` builds first), or bin/dev.js, as a child process. */
+export function runCli(args: string[], options: {cwd?: string; bin?: 'run.js' | 'dev.js'} = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', options.bin ?? 'run.js'), ...args], {
       cwd: options.cwd ?? ROOT,
       env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_ENV: 'production'},
       stdio: ['ignore', 'pipe', 'pipe'],
