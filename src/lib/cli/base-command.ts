@@ -26,7 +26,7 @@ export abstract class BaseCommand extends Command {
     const known = classify(error, this.id ?? '', this.config?.bin ?? 'owncast-plugin')
     process.exitCode = known.exitCode
     if (this.jsonEnabled()) {
-      process.stdout.write(`${JSON.stringify(errorToJson(known), null, 2)}\n`)
+      this.ctx.stdout.write(`${JSON.stringify(errorToJson(known), null, 2)}\n`)
     } else {
       this.ctx.stderr.write(renderError(known, {color: this.ctx.color}))
     }
