@@ -14,6 +14,10 @@ const lines = [
   '',
 ];
 const table = [];
+// A switch of direct calls rather than a table of function pointers: imports whose
+// address is never taken stay out of the indirect-call table, so binaryen can swap
+// them for stubs (build --imports granted), and each call is a direct call.
+const cases = [];
 for (const fn of spec.functions) {
   const params = fn.params.map((p, i) => `uint64_t a${i}`).join(', ') || 'void';
   const ret = fn.result ? 'uint64_t' : 'void';
@@ -21,16 +25,27 @@ for (const fn of spec.functions) {
   // Bit i of ptrmask says parameter i is a PTR (an Extism offset) rather than an I64.
   const ptrmask = fn.params.reduce((m, p, i) => (p.type === 'PTR' ? m | (1 << i) : m), 0);
   const result = fn.result === 'PTR' ? 'OCP_RES_PTR' : fn.result === 'I64' ? 'OCP_RES_I64' : 'OCP_RES_VOID';
-  table.push(`  { "${fn.name}", "${fn.permission}", ${fn.params.length}, ${ptrmask}, ${result}, (void *)${fn.name} },`);
+  table.push(`  { "${fn.name}", "${fn.permission}", ${fn.params.length}, ${ptrmask}, ${result} },`);
+  const call = `${fn.name}(${fn.params.map((_, i) => `a[${i}]`).join(', ')})`;
+  cases.push(fn.result ? `  case ${cases.length}: return ${call};` : `  case ${cases.length}: ${call}; return 0;`);
 }
 lines.push(
   '',
   'enum { OCP_RES_VOID = 0, OCP_RES_PTR = 1, OCP_RES_I64 = 2 };',
-  'typedef struct { const char *name; const char *permission; int nparams; int ptrmask; int result; void *fn; } ocp_hostfn;',
+  'typedef struct { const char *name; const char *permission; int nparams; int ptrmask; int result; } ocp_hostfn;',
   `#define OCP_HOSTFN_COUNT ${spec.functions.length}`,
   'static const ocp_hostfn ocp_hostfns[OCP_HOSTFN_COUNT] = {',
   ...table,
   '};',
+  '',
+  '/* Calls host function number idx with up to three i64 arguments. */',
+  'static uint64_t ocp_invoke_hostfn(int idx, const uint64_t *a)',
+  '{',
+  '  switch (idx) {',
+  ...cases,
+  '  default: return 0;',
+  '  }',
+  '}',
   '#endif',
   '',
 );

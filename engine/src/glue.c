@@ -310,34 +310,6 @@ static int to_i64(JSContext *c, JSValueConst v, uint64_t *out)
     }
 }
 
-typedef uint64_t (*fn_r0)(void);
-typedef uint64_t (*fn_r1)(uint64_t);
-typedef uint64_t (*fn_r2)(uint64_t, uint64_t);
-typedef uint64_t (*fn_r3)(uint64_t, uint64_t, uint64_t);
-typedef void (*fn_v0)(void);
-typedef void (*fn_v1)(uint64_t);
-typedef void (*fn_v2)(uint64_t, uint64_t);
-typedef void (*fn_v3)(uint64_t, uint64_t, uint64_t);
-
-static uint64_t invoke_hostfn(const ocp_hostfn *f, const uint64_t *a)
-{
-    if (f->result != OCP_RES_VOID) {
-        switch (f->nparams) {
-        case 0: return ((fn_r0)f->fn)();
-        case 1: return ((fn_r1)f->fn)(a[0]);
-        case 2: return ((fn_r2)f->fn)(a[0], a[1]);
-        default: return ((fn_r3)f->fn)(a[0], a[1], a[2]);
-        }
-    }
-    switch (f->nparams) {
-    case 0: ((fn_v0)f->fn)(); break;
-    case 1: ((fn_v1)f->fn)(a[0]); break;
-    case 2: ((fn_v2)f->fn)(a[0], a[1]); break;
-    default: ((fn_v3)f->fn)(a[0], a[1], a[2]); break;
-    }
-    return 0;
-}
-
 /* magic 0: a PTR result comes back as a string; magic 1: as a Uint8Array. */
 static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
 {
@@ -380,7 +352,7 @@ static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSVal
             goto fail;
         }
     }
-    res = invoke_hostfn(f, args);
+    res = ocp_invoke_hostfn(idx, args);
     if (f->result == OCP_RES_I64) {
         ret = JS_NewInt64(c, (int64_t)res);
     } else if (f->result == OCP_RES_PTR) {
@@ -665,7 +637,7 @@ static JSValue js_host_raw(JSContext *c, JSValueConst this_val, int argc, JSValu
     for (i = 0; i < ocp_hostfns[idx].nparams; i++)
         if (i + 1 < argc && to_i64(c, argv[i + 1], &args[i]))
             return JS_EXCEPTION;
-    res = invoke_hostfn(&ocp_hostfns[idx], args);
+    res = ocp_invoke_hostfn(idx, args);
     if (past_deadline())
         return throw_interrupted(c);
     return ocp_hostfns[idx].result == OCP_RES_VOID ? JS_UNDEFINED : offset_value(c, res);

@@ -55,57 +55,114 @@ OCP_USER_IMPORT("owncast_sql_exec") uint64_t owncast_sql_exec(uint64_t a0);
 OCP_USER_IMPORT("owncast_sql_query") uint64_t owncast_sql_query(uint64_t a0);
 
 enum { OCP_RES_VOID = 0, OCP_RES_PTR = 1, OCP_RES_I64 = 2 };
-typedef struct { const char *name; const char *permission; int nparams; int ptrmask; int result; void *fn; } ocp_hostfn;
+typedef struct { const char *name; const char *permission; int nparams; int ptrmask; int result; } ocp_hostfn;
 #define OCP_HOSTFN_COUNT 49
 static const ocp_hostfn ocp_hostfns[OCP_HOSTFN_COUNT] = {
-  { "owncast_kv_get", "storage.kv", 1, 1, OCP_RES_PTR, (void *)owncast_kv_get },
-  { "owncast_kv_set", "storage.kv", 2, 3, OCP_RES_VOID, (void *)owncast_kv_set },
-  { "owncast_send_chat", "chat.send", 1, 1, OCP_RES_VOID, (void *)owncast_send_chat },
-  { "owncast_send_chat_action", "chat.send", 1, 1, OCP_RES_VOID, (void *)owncast_send_chat_action },
-  { "owncast_send_chat_system", "chat.send", 1, 1, OCP_RES_VOID, (void *)owncast_send_chat_system },
-  { "owncast_send_chat_to", "chat.send", 2, 2, OCP_RES_VOID, (void *)owncast_send_chat_to },
-  { "owncast_emit_event", "events.emit", 2, 3, OCP_RES_VOID, (void *)owncast_emit_event },
-  { "owncast_stream_current", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_stream_current },
-  { "owncast_server_info", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_server_info },
-  { "owncast_server_socials", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_server_socials },
-  { "owncast_server_emotes", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_server_emotes },
-  { "owncast_server_federation", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_server_federation },
-  { "owncast_stream_broadcaster", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_stream_broadcaster },
-  { "owncast_server_tags", "server.read", 0, 0, OCP_RES_PTR, (void *)owncast_server_tags },
-  { "owncast_chat_history", "chat.history", 1, 0, OCP_RES_PTR, (void *)owncast_chat_history },
-  { "owncast_delete_message", "chat.moderate", 1, 1, OCP_RES_VOID, (void *)owncast_delete_message },
-  { "owncast_kick_client", "chat.moderate", 1, 0, OCP_RES_VOID, (void *)owncast_kick_client },
-  { "owncast_notify_discord", "notifications.send", 1, 1, OCP_RES_VOID, (void *)owncast_notify_discord },
-  { "owncast_notify_browser_push", "notifications.send", 1, 1, OCP_RES_VOID, (void *)owncast_notify_browser_push },
-  { "owncast_notify_fediverse", "notifications.send", 1, 1, OCP_RES_VOID, (void *)owncast_notify_fediverse },
-  { "owncast_chat_clients", "chat.history", 0, 0, OCP_RES_PTR, (void *)owncast_chat_clients },
-  { "owncast_users_list", "users.read", 0, 0, OCP_RES_PTR, (void *)owncast_users_list },
-  { "owncast_user_get", "users.read", 1, 1, OCP_RES_PTR, (void *)owncast_user_get },
-  { "owncast_users_register", "users.register", 1, 1, OCP_RES_PTR, (void *)owncast_users_register },
-  { "owncast_auth_grant_session", "auth.gate", 1, 1, OCP_RES_PTR, (void *)owncast_auth_grant_session },
-  { "owncast_auth_end_session", "auth.gate", 0, 0, OCP_RES_VOID, (void *)owncast_auth_end_session },
-  { "owncast_user_set_enabled", "users.moderate", 3, 5, OCP_RES_VOID, (void *)owncast_user_set_enabled },
-  { "owncast_ban_ip", "users.moderate", 1, 1, OCP_RES_VOID, (void *)owncast_ban_ip },
-  { "owncast_storage_upload", "storage.upload", 2, 3, OCP_RES_PTR, (void *)owncast_storage_upload },
-  { "owncast_fs_read", "storage.fs", 1, 1, OCP_RES_PTR, (void *)owncast_fs_read },
-  { "owncast_fs_write", "storage.fs", 2, 3, OCP_RES_PTR, (void *)owncast_fs_write },
-  { "owncast_fs_list", "storage.fs", 1, 1, OCP_RES_PTR, (void *)owncast_fs_list },
-  { "owncast_fs_delete", "storage.fs", 1, 1, OCP_RES_PTR, (void *)owncast_fs_delete },
-  { "owncast_fs_exists", "storage.fs", 1, 1, OCP_RES_I64, (void *)owncast_fs_exists },
-  { "owncast_fediverse_post", "fediverse.post", 1, 1, OCP_RES_PTR, (void *)owncast_fediverse_post },
-  { "owncast_sse_send", "http.sse", 3, 7, OCP_RES_VOID, (void *)owncast_sse_send },
-  { "owncast_timer_set", "", 3, 0, OCP_RES_I64, (void *)owncast_timer_set },
-  { "owncast_timer_clear", "", 1, 0, OCP_RES_VOID, (void *)owncast_timer_clear },
-  { "owncast_config_get", "", 1, 1, OCP_RES_PTR, (void *)owncast_config_get },
-  { "owncast_asset_read", "", 1, 1, OCP_RES_PTR, (void *)owncast_asset_read },
-  { "owncast_add_actions", "ui.modify", 1, 1, OCP_RES_VOID, (void *)owncast_add_actions },
-  { "owncast_clear_actions", "ui.modify", 0, 0, OCP_RES_VOID, (void *)owncast_clear_actions },
-  { "owncast_video_config_read", "videoconfig.read", 0, 0, OCP_RES_PTR, (void *)owncast_video_config_read },
-  { "owncast_video_config_write", "videoconfig.write", 1, 1, OCP_RES_PTR, (void *)owncast_video_config_write },
-  { "owncast_log_info", "", 1, 1, OCP_RES_VOID, (void *)owncast_log_info },
-  { "owncast_log_warning", "", 1, 1, OCP_RES_VOID, (void *)owncast_log_warning },
-  { "owncast_log_error", "", 1, 1, OCP_RES_VOID, (void *)owncast_log_error },
-  { "owncast_sql_exec", "storage.sql", 1, 1, OCP_RES_PTR, (void *)owncast_sql_exec },
-  { "owncast_sql_query", "storage.sql", 1, 1, OCP_RES_PTR, (void *)owncast_sql_query },
+  { "owncast_kv_get", "storage.kv", 1, 1, OCP_RES_PTR },
+  { "owncast_kv_set", "storage.kv", 2, 3, OCP_RES_VOID },
+  { "owncast_send_chat", "chat.send", 1, 1, OCP_RES_VOID },
+  { "owncast_send_chat_action", "chat.send", 1, 1, OCP_RES_VOID },
+  { "owncast_send_chat_system", "chat.send", 1, 1, OCP_RES_VOID },
+  { "owncast_send_chat_to", "chat.send", 2, 2, OCP_RES_VOID },
+  { "owncast_emit_event", "events.emit", 2, 3, OCP_RES_VOID },
+  { "owncast_stream_current", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_server_info", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_server_socials", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_server_emotes", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_server_federation", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_stream_broadcaster", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_server_tags", "server.read", 0, 0, OCP_RES_PTR },
+  { "owncast_chat_history", "chat.history", 1, 0, OCP_RES_PTR },
+  { "owncast_delete_message", "chat.moderate", 1, 1, OCP_RES_VOID },
+  { "owncast_kick_client", "chat.moderate", 1, 0, OCP_RES_VOID },
+  { "owncast_notify_discord", "notifications.send", 1, 1, OCP_RES_VOID },
+  { "owncast_notify_browser_push", "notifications.send", 1, 1, OCP_RES_VOID },
+  { "owncast_notify_fediverse", "notifications.send", 1, 1, OCP_RES_VOID },
+  { "owncast_chat_clients", "chat.history", 0, 0, OCP_RES_PTR },
+  { "owncast_users_list", "users.read", 0, 0, OCP_RES_PTR },
+  { "owncast_user_get", "users.read", 1, 1, OCP_RES_PTR },
+  { "owncast_users_register", "users.register", 1, 1, OCP_RES_PTR },
+  { "owncast_auth_grant_session", "auth.gate", 1, 1, OCP_RES_PTR },
+  { "owncast_auth_end_session", "auth.gate", 0, 0, OCP_RES_VOID },
+  { "owncast_user_set_enabled", "users.moderate", 3, 5, OCP_RES_VOID },
+  { "owncast_ban_ip", "users.moderate", 1, 1, OCP_RES_VOID },
+  { "owncast_storage_upload", "storage.upload", 2, 3, OCP_RES_PTR },
+  { "owncast_fs_read", "storage.fs", 1, 1, OCP_RES_PTR },
+  { "owncast_fs_write", "storage.fs", 2, 3, OCP_RES_PTR },
+  { "owncast_fs_list", "storage.fs", 1, 1, OCP_RES_PTR },
+  { "owncast_fs_delete", "storage.fs", 1, 1, OCP_RES_PTR },
+  { "owncast_fs_exists", "storage.fs", 1, 1, OCP_RES_I64 },
+  { "owncast_fediverse_post", "fediverse.post", 1, 1, OCP_RES_PTR },
+  { "owncast_sse_send", "http.sse", 3, 7, OCP_RES_VOID },
+  { "owncast_timer_set", "", 3, 0, OCP_RES_I64 },
+  { "owncast_timer_clear", "", 1, 0, OCP_RES_VOID },
+  { "owncast_config_get", "", 1, 1, OCP_RES_PTR },
+  { "owncast_asset_read", "", 1, 1, OCP_RES_PTR },
+  { "owncast_add_actions", "ui.modify", 1, 1, OCP_RES_VOID },
+  { "owncast_clear_actions", "ui.modify", 0, 0, OCP_RES_VOID },
+  { "owncast_video_config_read", "videoconfig.read", 0, 0, OCP_RES_PTR },
+  { "owncast_video_config_write", "videoconfig.write", 1, 1, OCP_RES_PTR },
+  { "owncast_log_info", "", 1, 1, OCP_RES_VOID },
+  { "owncast_log_warning", "", 1, 1, OCP_RES_VOID },
+  { "owncast_log_error", "", 1, 1, OCP_RES_VOID },
+  { "owncast_sql_exec", "storage.sql", 1, 1, OCP_RES_PTR },
+  { "owncast_sql_query", "storage.sql", 1, 1, OCP_RES_PTR },
 };
+
+/* Calls host function number idx with up to three i64 arguments. */
+static uint64_t ocp_invoke_hostfn(int idx, const uint64_t *a)
+{
+  switch (idx) {
+  case 0: return owncast_kv_get(a[0]);
+  case 1: owncast_kv_set(a[0], a[1]); return 0;
+  case 2: owncast_send_chat(a[0]); return 0;
+  case 3: owncast_send_chat_action(a[0]); return 0;
+  case 4: owncast_send_chat_system(a[0]); return 0;
+  case 5: owncast_send_chat_to(a[0], a[1]); return 0;
+  case 6: owncast_emit_event(a[0], a[1]); return 0;
+  case 7: return owncast_stream_current();
+  case 8: return owncast_server_info();
+  case 9: return owncast_server_socials();
+  case 10: return owncast_server_emotes();
+  case 11: return owncast_server_federation();
+  case 12: return owncast_stream_broadcaster();
+  case 13: return owncast_server_tags();
+  case 14: return owncast_chat_history(a[0]);
+  case 15: owncast_delete_message(a[0]); return 0;
+  case 16: owncast_kick_client(a[0]); return 0;
+  case 17: owncast_notify_discord(a[0]); return 0;
+  case 18: owncast_notify_browser_push(a[0]); return 0;
+  case 19: owncast_notify_fediverse(a[0]); return 0;
+  case 20: return owncast_chat_clients();
+  case 21: return owncast_users_list();
+  case 22: return owncast_user_get(a[0]);
+  case 23: return owncast_users_register(a[0]);
+  case 24: return owncast_auth_grant_session(a[0]);
+  case 25: owncast_auth_end_session(); return 0;
+  case 26: owncast_user_set_enabled(a[0], a[1], a[2]); return 0;
+  case 27: owncast_ban_ip(a[0]); return 0;
+  case 28: return owncast_storage_upload(a[0], a[1]);
+  case 29: return owncast_fs_read(a[0]);
+  case 30: return owncast_fs_write(a[0], a[1]);
+  case 31: return owncast_fs_list(a[0]);
+  case 32: return owncast_fs_delete(a[0]);
+  case 33: return owncast_fs_exists(a[0]);
+  case 34: return owncast_fediverse_post(a[0]);
+  case 35: owncast_sse_send(a[0], a[1], a[2]); return 0;
+  case 36: return owncast_timer_set(a[0], a[1], a[2]);
+  case 37: owncast_timer_clear(a[0]); return 0;
+  case 38: return owncast_config_get(a[0]);
+  case 39: return owncast_asset_read(a[0]);
+  case 40: owncast_add_actions(a[0]); return 0;
+  case 41: owncast_clear_actions(); return 0;
+  case 42: return owncast_video_config_read();
+  case 43: return owncast_video_config_write(a[0]);
+  case 44: owncast_log_info(a[0]); return 0;
+  case 45: owncast_log_warning(a[0]); return 0;
+  case 46: owncast_log_error(a[0]); return 0;
+  case 47: return owncast_sql_exec(a[0]);
+  case 48: return owncast_sql_query(a[0]);
+  default: return 0;
+  }
+}
 #endif

@@ -55,7 +55,7 @@ export async function finalizeModule(input: Uint8Array, opts: FinalizeOptions = 
       const imports: { internal: string; base: string; params: number; results: number }[] = [];
       for (let i = 0; i < mod.getNumFunctions(); i++) {
         const f = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
-        if (f.module === HOST_NAMESPACE) imports.push({ internal: f.name, base: f.base, params: f.params, results: f.results });
+        if (f.module === HOST_NAMESPACE && f.base) imports.push({ internal: f.name, base: f.base, params: f.params, results: f.results });
       }
       for (const imp of imports) {
         const idx = index.get(imp.base);
@@ -67,7 +67,7 @@ export async function finalizeModule(input: Uint8Array, opts: FinalizeOptions = 
         const body =
           imp.results === binaryen.none
             ? report
-            : mod.block(null, [report, mod.i64.const(0, 0)], binaryen.i64);
+            : mod.block(null, [report, mod.i64.const(0n as never)], binaryen.i64);
         mod.addFunction(imp.internal, imp.params, imp.results, [], body);
         stubbed.push(imp.base);
       }

@@ -19,6 +19,7 @@ export type WizenOutcome =
   | { ok: false; kind: 'hostcall' | 'timeout' | 'error'; message: string };
 
 async function wizerBinary(): Promise<string> {
+  // @ts-expect-error: the package ships no types; its default export is the binary's path
   const mod = (await import('@bytecodealliance/wizer')) as { default: string };
   return mod.default;
 }

@@ -23,7 +23,7 @@ export function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
   const key = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
   let mod = compiled.get(key);
   if (!mod) {
-    mod = WebAssembly.compile(bytes);
+    mod = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     mod.catch(() => compiled.delete(key));
     compiled.set(key, mod);
   }
