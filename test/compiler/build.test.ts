@@ -87,6 +87,17 @@ describe('buildPlugin: entry discovery and bundling', () => {
     expect(existsSync(path.join(tempDir, 'dist'))).toBe(false)
   })
 
+  test('a js build removes a plugin.wasm left by an earlier wasm build; a failed build writes nothing', async ({tempDir}) => {
+    await project(tempDir, {'plugin.js': 'module.exports = 1\n', 'dist/plugin.wasm': 'stale', 'dist/plugin.js': 'old'})
+    const result = await buildPlugin(testContext(tempDir), {dir: '.'})
+    expect(existsSync(path.join(tempDir, 'dist', 'plugin.wasm'))).toBe(false)
+    expect(result.notes).toEqual([`removed ${path.join('dist', 'plugin.wasm')} left by an earlier --target wasm build`])
+    await writeFile(path.join(tempDir, 'plugin.js'), 'module.exports = (\n')
+    await buildError(tempDir)
+    expect(await readFile(path.join(tempDir, 'dist', 'plugin.js'), 'utf8')).toBe(await readFile(result.files[0]!.path, 'utf8'))
+    expect(await readFile(path.join(tempDir, 'dist', 'plugin.js'), 'utf8')).toContain('module.exports = 1')
+  })
+
   test('other bare imports are bundled in (module/main fields resolve)', async ({tempDir}) => {
     await project(tempDir, {
       'node_modules/tiny-words/package.json': JSON.stringify({name: 'tiny-words', main: 'index.js'}),

@@ -1,4 +1,4 @@
-import {mkdir, writeFile} from 'node:fs/promises'
+import {mkdir, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
@@ -207,27 +207,33 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   ctx.logger.info(`Building ${manifest.slug} from ${displayPath(ctx, entry)} (target ${target})`)
 
   const bundle = await bundlePlugin(ctx, {entry, outFile: scriptFile, workingDir: dir})
-  await mkdir(outDir, {recursive: true})
-  const files = [
-    await writeOutput(ctx, scriptFile, bundle.script, 'script'),
-    await writeOutput(ctx, `${scriptFile}.map`, bundle.map, 'sourcemap'),
-  ]
-
-  let notes: string[] = []
-  let preEvaluated: boolean | undefined
+  let wasm: Awaited<ReturnType<BuildPluginWasm>> | undefined
   if (target === 'wasm') {
     const buildPluginWasm = await loadWasmBuilder()
     ctx.logger.info(`Creating plugin.wasm (imports: ${imports})`)
-    const wasm = await buildPluginWasm({
+    wasm = await buildPluginWasm({
       script: bundle.script,
       scriptMap: bundle.map,
       manifestJson: manifestResult.source,
       importsMode: imports,
       permissions: [...manifest.permissions],
     })
-    files.push(await writeOutput(ctx, path.join(outDir, 'plugin.wasm'), wasm.wasm, 'wasm'))
-    notes = wasm.notes
-    preEvaluated = wasm.preEvaluated
+  }
+
+  // Everything is built before anything is written: a failed build leaves the old output alone.
+  await mkdir(outDir, {recursive: true})
+  const files = [
+    await writeOutput(ctx, scriptFile, bundle.script, 'script'),
+    await writeOutput(ctx, `${scriptFile}.map`, bundle.map, 'sourcemap'),
+  ]
+  const wasmFile = path.join(outDir, 'plugin.wasm')
+  const notes = [...(wasm?.notes ?? [])]
+  if (wasm) {
+    files.push(await writeOutput(ctx, wasmFile, wasm.wasm, 'wasm'))
+  } else if (await stat(wasmFile).then((s) => s.isFile(), () => false)) {
+    // A plugin.wasm from an earlier --target wasm build would be loaded instead of the new plugin.js.
+    await rm(wasmFile)
+    notes.push(`removed ${displayPath(ctx, wasmFile)} left by an earlier --target wasm build`)
   }
 
   return {
@@ -243,7 +249,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
     durationMs: Math.round(ctx.clock.monotonic() - started),
     warnings: [...manifestDiagnostics(ctx, manifestResult, manifestResult.warnings), ...bundle.warnings],
     notes,
-    ...(preEvaluated === undefined ? {} : {preEvaluated}),
+    ...(wasm === undefined ? {} : {preEvaluated: wasm.preEvaluated}),
   }
 }
 
