@@ -29,6 +29,8 @@ export type HostImplementation = (call: HostCall) => HostResult;
 
 export interface HostFunctionOptions {
   caller: CallerIdentity;
+  /** Called when an implementation throws (a bug on the host side); the plugin gets 0 / nothing. */
+  onError?(fn: HostFunctionSpec, err: unknown): void;
   /** Implementations by host function name; a function without one is a no-op returning 0. */
   implementations: Partial<Record<string, HostImplementation>>;
   /** Called when the plugin calls a function its manifest does not grant. */
@@ -58,7 +60,7 @@ function encodeResult(ctx: CallContext, spec: HostFunctionSpec, value: HostResul
  * is a silent no-op returning 0, as in production) and encoding the result.
  */
 export function createHostFunctions(opts: HostFunctionOptions): Record<string, HostFunction> {
-  const { caller, implementations, onDenied } = opts;
+  const { caller, implementations, onDenied, onError } = opts;
   const functions: Record<string, HostFunction> = {};
   for (const spec of hostFunctionSpecs()) {
     const impl = implementations[spec.name];
@@ -89,7 +91,14 @@ export function createHostFunctions(opts: HostFunctionOptions): Record<string, H
           }
         },
       };
-      return encodeResult(ctx, spec, impl(call));
+      // An exception must never unwind through the plugin's wasm frames: that would leave
+      // the instance mid-call and unusable. Report it and answer like a denied call.
+      try {
+        return encodeResult(ctx, spec, impl(call));
+      } catch (err) {
+        onError?.(spec, err);
+        return spec.result === null ? undefined : 0n;
+      }
     };
   }
   return functions;

@@ -190,6 +190,8 @@ export class PluginHost {
     const hostFunctions = createHostFunctions({
       caller,
       implementations: implementations(env, logger),
+      onError: (fn, err) =>
+        logger.warn(`${fn.name}: the host failed while serving plugin "${manifest.slug}": ${err instanceof Error ? err.message : String(err)}`),
       onDenied: (fn, who) => {
         const key = `${who.slug}\0${fn.name}`;
         if (this.#deniedWarned.has(key)) return;

@@ -35,6 +35,12 @@ export interface InstanceOptions {
   logger: GuestLogger;
   /** Recreate the instance after a call that left its linear memory larger than this. */
   recycleMemoryBytes?: number;
+  /**
+   * Pass inputs and outputs through the engine's linear memory (ocp_io) rather than
+   * Extism's kernel, which copies 8 bytes per host call. Default true; false measures
+   * or exercises the standard path that every other host uses.
+   */
+  fastIo?: boolean;
 }
 
 /** Why a call into the engine failed. */
@@ -172,7 +178,7 @@ export class PluginInstance {
     const instance = await plugin.getInstance();
     const memory = instance.exports.memory as WebAssembly.Memory;
     const io = instance.exports.ocp_io as WebAssembly.Global | undefined;
-    this.#io = io && memory ? { memory, addr: Number(io.value) } : null;
+    this.#io = io && memory && this.#opts.fastIo !== false ? { memory, addr: Number(io.value) } : null;
   }
 
   async #dispose(): Promise<void> {
