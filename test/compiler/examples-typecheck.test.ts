@@ -1,0 +1,19 @@
+import {execFile} from 'node:child_process'
+import path from 'node:path'
+import {promisify} from 'node:util'
+import {describe, expect, it} from 'vitest'
+import {ROOT} from '../cli/helpers.js'
+
+const run = promisify(execFile)
+
+describe('the examples type-check against the SDK declarations (src/lib/sdk/index.d.ts)', () => {
+  for (const example of ['echo-bot', 'profanity-filter']) {
+    it(example, async () => {
+      const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+      const result = await run(process.execPath, [tsc, '-p', path.join(ROOT, 'examples', example, 'tsconfig.json')]).catch(
+        (error: {stdout?: string; code?: number}) => ({stdout: error.stdout ?? String(error), code: error.code}),
+      )
+      expect(result.stdout).toBe('')
+    })
+  }
+})
