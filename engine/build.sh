@@ -5,6 +5,9 @@
 #   engine/build.sh           build engine/core.wasm
 #   engine/build.sh --check   build into a temp dir and fail if it differs from the committed core.wasm
 #
+# -Os: measured against -O2 and -Oz in BENCHMARKS.md (as fast as -O2 on JS, within the
+# size budget that -O2 misses). OPT=-O2 builds another level for comparison.
+#
 # The build is reproducible: build paths are stripped with -ffile-prefix-map and
 # nothing date- or seed-dependent reaches the output.
 set -euo pipefail
@@ -91,7 +94,7 @@ build_core() {
   local ld=wasm-ld-16
   command -v "$ld" >/dev/null || ld=wasm-ld
   local cflags=(
-    --target=wasm32-wasi "${OPT:--O2}" -g0
+    --target=wasm32-wasi "${OPT:--Os}" -g0
     -nostdlibinc -isystem /usr/include/wasm32-wasi
     -I "$here/src/compat" -I "$qjs" -I "$here/src"
     -D_GNU_SOURCE -DCONFIG_VERSION="\"$QJS_VERSION\"" -DNDEBUG

@@ -4,9 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
-if [ -f engine/build.sh ]; then
-  # Rebuilds the engine from source and fails unless it is byte-identical with the committed one.
-  bash engine/build.sh --check
-fi
+# Rebuilds core.wasm from source (QuickJS from Debian's archive + our glue) and engine.wasm
+# (core + SDK runtime, via Wizer); fails unless both are byte-identical with the committed ones.
+npm run --silent check:engine
 bash scripts/check-manifest-fresh.sh
 npm test

@@ -1257,6 +1257,9 @@ __attribute__((export_name("wizer.initialize"))) void wizer_initialize(void)
         free(src);
     }
     JS_RunGC(rt);
+    /* QuickJS seeds Math.random from the clock when the context is created: pin it,
+       so the snapshot is reproducible (every instance reseeds on its first call). */
+    ocp_seed_random(ctx, 1);
     /* nothing computed here may leak into instances: reset per-call state */
     ocp_io.magic = OCP_IO_MAGIC;
     ocp_io.flags = 0;
