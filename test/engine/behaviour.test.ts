@@ -108,6 +108,26 @@ describe('the engine', () => {
     expect(JSON.parse(out.text()).body).toBe(body);
   });
 
+  it("gives plugins the Extism JS PDK's globals", async () => {
+    const seen: string[] = [];
+    const { inst } = await instance(
+      handlerScript(`
+        const enc = new TextEncoder().encode("héllo");
+        const dec = new TextDecoder().decode(enc);
+        const mem = Memory.fromString("in memory");
+        Var.set("counter", "41");
+        const fns = Host.getFunctions();
+        fns.owncast_send_chat(Memory.fromString("raw host call").offset);
+        owncast.chat.send([enc.length, dec, mem.readString(), Config.get("__slug"), Var.getString("counter"),
+          typeof Http.request, Host.inputString().includes("probe")].join("|"));
+        console.log("from console");
+      `),
+      { owncast_send_chat: (c) => void seen.push(c.text(0)) },
+    );
+    await probe(inst);
+    expect(seen).toEqual(['raw host call', '6|héllo|in memory|t|41|function|true']);
+  });
+
   it('a plugin whose top level never finishes fails the wasm build at the 10 s build budget', async () => {
     const started = Date.now();
     const err = await buildPluginWasm({
