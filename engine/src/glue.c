@@ -242,6 +242,38 @@ static JSValue new_uint8array(JSContext *c, const uint8_t *buf, size_t len)
     return u8;
 }
 
+enum { AS_STRING, AS_ARRAYBUFFER, AS_UINT8ARRAY };
+
+/* An Extism block as a new JS value; the block is freed first when `consume`. */
+static JSValue block_to_js(JSContext *c, uint64_t off, int as, int consume)
+{
+    size_t len;
+    uint8_t *buf = ext_load(off, &len);
+    JSValue v;
+    if (consume)
+        extism_free(off);
+    if (!buf)
+        return JS_ThrowOutOfMemory(c);
+    v = as == AS_STRING ? JS_NewStringLen(c, (const char *)buf, len)
+        : as == AS_ARRAYBUFFER ? JS_NewArrayBufferCopy(c, buf, len)
+        : new_uint8array(c, buf, len);
+    free(buf);
+    return v;
+}
+
+/* A JS value's string form stored as an Extism block (0 with an exception pending on failure). */
+static uint64_t string_to_block(JSContext *c, JSValueConst v)
+{
+    size_t len;
+    const char *s = JS_ToCStringLen(c, &len, v);
+    uint64_t off;
+    if (!s)
+        return 0;
+    off = ext_store(s, len);
+    JS_FreeCString(c, s);
+    return off;
+}
+
 static JSValue throw_interrupted(JSContext *c)
 {
     JSValue err = JS_ThrowInternalError(c, "interrupted");
@@ -356,19 +388,7 @@ static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSVal
     if (f->result == OCP_RES_I64) {
         ret = JS_NewInt64(c, (int64_t)res);
     } else if (f->result == OCP_RES_PTR) {
-        if (res == 0) {
-            ret = JS_NULL;
-        } else {
-            size_t len;
-            uint8_t *buf = ext_load(res, &len);
-            extism_free(res);
-            if (!buf) {
-                ret = JS_ThrowOutOfMemory(c);
-            } else {
-                ret = magic ? new_uint8array(c, buf, len) : JS_NewStringLen(c, (const char *)buf, len);
-                free(buf);
-            }
-        }
+        ret = res ? block_to_js(c, res, magic ? AS_UINT8ARRAY : AS_STRING, 1) : JS_NULL;
     }
     for (i = 0; i < 3; i++)
         if (owned[i] && args[i])
@@ -431,13 +451,8 @@ static JSValue js_config_get(JSContext *c, JSValueConst this_val, int argc, JSVa
         uint64_t voff = koff ? extism_config_get(koff) : 0;
         if (koff)
             extism_free(koff);
-        if (voff) {
-            size_t len;
-            uint8_t *buf = ext_load(voff, &len);
-            extism_free(voff);
-            ret = buf ? JS_NewStringLen(c, (const char *)buf, len) : JS_ThrowOutOfMemory(c);
-            free(buf);
-        }
+        if (voff)
+            ret = block_to_js(c, voff, AS_STRING, 1);
     }
     JS_FreeCString(c, key);
     return ret;
@@ -446,45 +461,29 @@ static JSValue js_config_get(JSContext *c, JSValueConst this_val, int argc, JSVa
 /* ---------- Var ---------- */
 static JSValue js_var_get(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv, int as_bytes)
 {
-    size_t klen;
-    const char *key;
     uint64_t koff, voff;
-    JSValue ret = JS_NULL;
     (void)this_val;
     if (in_wizer)
         return refuse_at_build_time(c, "Var");
-    if (argc < 1 || !(key = JS_ToCStringLen(c, &klen, argv[0])))
+    if (argc < 1 || !(koff = string_to_block(c, argv[0])))
         return JS_EXCEPTION;
-    koff = ext_store(key, klen);
-    JS_FreeCString(c, key);
-    voff = koff ? extism_var_get(koff) : 0;
-    if (koff)
-        extism_free(koff);
-    if (voff) {
-        size_t len;
-        uint8_t *buf = ext_load(voff, &len);
-        if (!buf)
-            return JS_ThrowOutOfMemory(c);
-        ret = as_bytes ? JS_NewArrayBufferCopy(c, buf, len) : JS_NewStringLen(c, (const char *)buf, len);
-        free(buf);
-    }
-    return ret;
+    voff = extism_var_get(koff);
+    extism_free(koff);
+    /* the variable's block belongs to the host's var store: do not free it */
+    return voff ? block_to_js(c, voff, as_bytes ? AS_ARRAYBUFFER : AS_STRING, 0) : JS_NULL;
 }
 
 static JSValue js_var_set(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    size_t klen, vlen;
-    const char *key;
+    size_t vlen;
     const uint8_t *val;
     int cstr;
     uint64_t koff, voff = 0;
     (void)this_val;
     if (in_wizer)
         return refuse_at_build_time(c, "Var");
-    if (argc < 1 || !(key = JS_ToCStringLen(c, &klen, argv[0])))
+    if (argc < 1 || !(koff = string_to_block(c, argv[0])))
         return JS_EXCEPTION;
-    koff = ext_store(key, klen);
-    JS_FreeCString(c, key);
     if (argc > 1 && !JS_IsNull(argv[1]) && !JS_IsUndefined(argv[1])) {
         val = js_bytes(c, argv[1], &vlen, &cstr);
         if (!val)
@@ -527,19 +526,7 @@ static JSValue js_http_request(JSContext *c, JSValueConst this_val, int argc, JS
         extism_free(boff);
     arr = JS_NewArray(c);
     JS_SetPropertyUint32(c, arr, 0, JS_NewInt32(c, status));
-    if (res) {
-        size_t len;
-        uint8_t *buf = ext_load(res, &len);
-        extism_free(res);
-        if (!buf) {
-            JS_FreeValue(c, arr);
-            return JS_ThrowOutOfMemory(c);
-        }
-        JS_SetPropertyUint32(c, arr, 1, new_uint8array(c, buf, len));
-        free(buf);
-    } else {
-        JS_SetPropertyUint32(c, arr, 1, JS_NULL);
-    }
+    JS_SetPropertyUint32(c, arr, 1, res ? block_to_js(c, res, AS_UINT8ARRAY, 1) : JS_NULL);
     if (past_deadline()) {
         JS_FreeValue(c, arr);
         return throw_interrupted(c);
@@ -610,16 +597,7 @@ static JSValue js_mem_op(JSContext *c, JSValueConst this_val, int argc, JSValueC
         extism_free(off);
         return JS_UNDEFINED;
     }
-    {
-        size_t len;
-        uint8_t *buf = ext_load(off, &len);
-        JSValue v;
-        if (!buf)
-            return JS_ThrowOutOfMemory(c);
-        v = magic ? JS_NewArrayBufferCopy(c, buf, len) : JS_NewStringLen(c, (const char *)buf, len);
-        free(buf);
-        return v;
-    }
+    return block_to_js(c, off, magic ? AS_ARRAYBUFFER : AS_STRING, 0);
 }
 
 /* Raw host function call for Host.getFunctions(): offsets and numbers in, offset out. */
