@@ -56,8 +56,10 @@ ENV_IMPORT("log_debug") void extism_log_debug(uint64_t);
    heap limit sits below it, leaving room for the shadow stack, data, I/O
    buffers and allocator overhead. */
 #define JS_HEAP_LIMIT (48u * 1024 * 1024)
-/* Safe with stock QuickJS on V8's default native stack (engine-limits.md). */
-#define JS_STACK_LIMIT (192u * 1024)
+/* With patch 0003 (every checked recursion level pads the shadow stack) this stays
+   inside V8's default native stack, cold or warm; stock QuickJS is safe only up to
+   about 192 KiB. It must stay well below the 1 MiB shadow stack. */
+#define JS_STACK_LIMIT (384u * 1024)
 #define FAST_IO_MAX_CAP (16u * 1024 * 1024)
 #define INIT_BUDGET_MS 10000
 

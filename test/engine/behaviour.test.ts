@@ -95,6 +95,23 @@ describe('the engine', () => {
     expect(inst.recreations).toBe(0);
   });
 
+  it.each([
+    ['JSON.parse of 100 000 nested arrays', `JSON.parse("[".repeat(100000));`],
+    ['JSON.stringify of 100 000 nested objects', `let o = {}; for (let i = 0; i < 100000; i++) o = { o }; JSON.stringify(o);`],
+    ['eval of 100 000 nested parentheses', `eval("(".repeat(100000) + "1" + ")".repeat(100000));`],
+    ['100 000-deep recursion', `const f = (n) => (n ? 1 + f(n - 1) : 0); f(100000);`],
+  ])('%s is a catchable JS error, even as the first call, and the instance lives on', async (_name, code) => {
+    const seen: string[] = [];
+    const { inst } = await instance(handlerScript(`
+      globalThis.calls = (globalThis.calls || 0) + 1;
+      if (p.code) { ${code} }
+      owncast.chat.send("calls " + globalThis.calls);`), { owncast_send_chat: (c) => void seen.push(c.text(0)) });
+    await expect(probe(inst, { code: true })).rejects.toMatchObject({ kind: 'error', message: expect.stringMatching(/stack overflow/) });
+    await probe(inst, { code: false });
+    expect(seen).toEqual(['calls 2']);
+    expect(inst.recreations).toBe(0);
+  });
+
   it("top-level code that throws fails the load, and every later call repeats that error", async () => {
     const { inst } = await instance('throw new Error("bad top level");');
     await expect(inst.call('register')).rejects.toMatchObject({ kind: 'load', message: 'Error: bad top level' });
