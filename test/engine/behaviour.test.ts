@@ -112,6 +112,14 @@ describe('the engine', () => {
     expect(inst.recreations).toBe(0);
   });
 
+  it('require() resolves only @owncast/plugin-sdk', async () => {
+    const { inst } = await instance('const fs = require("fs");');
+    await expect(inst.call('register')).rejects.toMatchObject({
+      kind: 'load',
+      message: 'Error: plugin required unknown module: fs',
+    });
+  });
+
   it("top-level code that throws fails the load, and every later call repeats that error", async () => {
     const { inst } = await instance('throw new Error("bad top level");');
     await expect(inst.call('register')).rejects.toMatchObject({ kind: 'load', message: 'Error: bad top level' });
