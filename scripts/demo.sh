@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# Sets up, then runs the demo (`owncast-plugin demo`). Until that command exists, it builds the
-# echo-bot example with the CLI instead.
+# Sets up, then runs the demo (`owncast-plugin demo`): the example plugins on a scripted chat stream.
+# Arguments are passed on (e.g. --json, --target wasm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
-if node bin/run.js demo --help >/dev/null 2>&1; then
-  exec node bin/run.js demo "$@"
-fi
-node bin/run.js build examples/echo-bot
+exec node bin/run.js demo "$@"

@@ -1,4 +1,5 @@
 import Build from './build.js'
+import Demo from './demo.js'
 
 /**
  * Every command of the CLI (oclif's "explicit" discovery: package.json oclif.commands points
@@ -6,4 +7,5 @@ import Build from './build.js'
  */
 export const COMMANDS = {
   build: Build,
+  demo: Demo,
 }
