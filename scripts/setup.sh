@@ -50,4 +50,5 @@ else
   echo "setup: node_modules matches package-lock.json (skipping npm ci)" >&2
 fi
 
-npm run build
+# build output is progress, not a result: keep it off stdout
+npm run build >&2

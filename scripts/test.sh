@@ -8,4 +8,14 @@ cd "$(dirname "$0")/.."
 # (core + SDK runtime, via Wizer); fails unless both are byte-identical with the committed ones.
 npm run --silent check:engine
 bash scripts/check-manifest-fresh.sh
-npm test
+# vitest's own summary, plus a plain closing line for CI: "tests: N passed, N failed, N skipped"
+mkdir -p .cache
+status=0
+npm test -- --reporter=default --reporter=json --outputFile=.cache/vitest-results.json || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".cache/vitest-results.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numTotalTests === 0) { console.error("no tests ran"); process.exit(1); }
+' || status=1
+exit "$status"

@@ -13,13 +13,6 @@ describe.each(['js', 'wasm'] as const)('profanity-filter (%s)', (target) => {
 
   beforeAll(async () => {
     const source = await buildSource(DIR, target)
-    // V8 compiles the engine's wasm functions lazily, on first use, for every instance of the
-    // module at once. On a busy machine that first filter call can take tens of milliseconds,
-    // past the 50 ms filter budget (../shared/notes/engine-limits.md). Warm the module on a
-    // throwaway instance so the assertions below measure the plugin, not V8's compiler.
-    const warm = recordingHost().host
-    await (await warm.load(source)).filter('chat.message.received', chatMessage('warm up')).catch(() => undefined)
-    await warm.close()
     plugin = await host.load(source)
   })
   afterAll(() => host.close())

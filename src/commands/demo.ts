@@ -23,16 +23,11 @@ Exit codes: 0 the demo ran (plugin failures are part of the transcript); 1 an ex
   async run(): Promise<DemoTranscript> {
     const {flags} = await this.parse(Demo)
     // The host and the compiler pull in Extism and esbuild: load them only when the demo runs.
-    const {muteWasiWarning, renderDemoTranscript, runDemo} = await import('../lib/demo/index.js')
-    const restore = muteWasiWarning()
-    try {
-      const transcript = await runDemo(this.ctx, {target: flags.target as 'js' | 'wasm'})
-      if (!this.jsonEnabled()) {
-        this.ctx.stdout.write(renderDemoTranscript(transcript, {color: this.ctx.color && Boolean(this.ctx.stdout.isTTY)}))
-      }
-      return transcript
-    } finally {
-      restore()
+    const {renderDemoTranscript, runDemo} = await import('../lib/demo/index.js')
+    const transcript = await runDemo(this.ctx, {target: flags.target as 'js' | 'wasm'})
+    if (!this.jsonEnabled()) {
+      this.ctx.stdout.write(renderDemoTranscript(transcript, {color: this.ctx.color && Boolean(this.ctx.stdout.isTTY)}))
     }
+    return transcript
   }
 }

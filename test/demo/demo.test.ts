@@ -19,19 +19,6 @@ import {buildSource, chatMessage, recordingHost} from '../helpers/host.js'
 
 const EVENT = 'chat.message.received'
 
-/**
- * V8 compiles the engine's wasm functions lazily, once per process for every instance of the
- * module. A cold first filter call on a busy machine can pass the 50 ms filter budget
- * (../shared/notes/engine-limits.md); warm the shared engine module on a throwaway instance so the
- * demo's first message measures the plugin, not V8's compiler.
- */
-async function warmEngine() {
-  const {host} = recordingHost()
-  const plugin = await host.load(await buildSource(path.join(ROOT, 'examples', 'profanity-filter'), 'js'))
-  await plugin.filter(EVENT, chatMessage('warm up')).catch(() => undefined)
-  await host.close()
-}
-
 /** What each message came to: the filter actions, the chat line (or the drop), the replies. */
 function outline(t: DemoTranscript) {
   return t.messages.map((m) => ({
@@ -48,7 +35,6 @@ describe('runDemo on the examples (js)', () => {
   let ctx: ReturnType<typeof testContext>
 
   beforeAll(async () => {
-    await warmEngine()
     ctx = testContext(ROOT)
     transcript = await runDemo(ctx)
   })
@@ -157,7 +143,6 @@ describe('runDemo on the examples (js)', () => {
 
 describe('runDemo with a failing plugin', () => {
   test('prints the PluginError and carries on: the filter fails open, the other plugins still run', async ({tempDir}) => {
-    await warmEngine()
     const broken = path.join(tempDir, 'broken')
     await mkdir(path.join(broken, 'src'), {recursive: true})
     await writeFile(

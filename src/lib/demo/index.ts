@@ -25,4 +25,3 @@ export {
   type PluginLog,
 } from './run.js'
 export {DEMO_CHAT, chatPayload, type DemoViewer, type ScriptedMessage} from './script.js'
-export {muteWasiWarning} from './warnings.js'

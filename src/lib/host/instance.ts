@@ -1,5 +1,7 @@
 import type { CallContext, Plugin } from '@extism/extism';
 
+import { loadExtism } from './extism.js';
+
 /** The nine entry points of the production engine contract. */
 export const ENGINE_EXPORTS = [
   'register',
@@ -165,7 +167,7 @@ export class PluginInstance {
   }
 
   async #instantiate(): Promise<void> {
-    const { default: createPlugin } = await import('@extism/extism');
+    const createPlugin = await loadExtism();
     const { module, config, hostFunctions, kernelOverrides, logger } = this.#opts;
     const functions: Record<string, Record<string, HostFunction>> = { 'extism:host/user': hostFunctions };
     if (kernelOverrides) functions['extism:host/env'] = kernelOverrides;
