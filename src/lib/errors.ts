@@ -70,6 +70,8 @@ export interface PluginErrorOptions {
   exportName: string
   /** The plugin's own stack trace (source-mapped when possible). */
   pluginStack?: string
+  /** How the call failed, when the engine says: `error`, `deadline`, `out-of-memory`, `load`, `trap`, ... */
+  failure?: string
   nextSteps?: string[]
   /** Defaults to 1: the command ran and the plugin failed. */
   exitCode?: ExitCode
@@ -82,6 +84,7 @@ export class PluginError extends Error {
   readonly slug: string
   readonly exportName: string
   readonly pluginStack: string | undefined
+  readonly failure: string | undefined
   readonly nextSteps: string[]
   readonly exitCode: ExitCode
 
@@ -91,6 +94,7 @@ export class PluginError extends Error {
     this.slug = options.slug
     this.exportName = options.exportName
     this.pluginStack = options.pluginStack
+    this.failure = options.failure
     this.nextSteps = options.nextSteps ?? []
     this.exitCode = options.exitCode ?? 1
   }

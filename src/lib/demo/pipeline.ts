@@ -183,12 +183,11 @@ export function runChatPipeline(plugins: readonly PipelinePlugin[], message: unk
 /** Flattens anything a plugin call threw into {@link PluginCallError}. */
 export function toCallError(slug: string, exportName: string, error: unknown): PluginCallError {
   if (isPluginError(error)) {
-    const failure = (error as {failure?: unknown}).failure
     return {
       slug: error.slug,
       export: error.exportName,
       message: error.message,
-      ...(typeof failure === 'string' ? {failure} : {}),
+      ...(error.failure ? {failure: error.failure} : {}),
       ...(error.pluginStack ? {stack: error.pluginStack} : {}),
     }
   }

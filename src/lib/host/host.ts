@@ -133,15 +133,14 @@ export class LoadedPlugin {
         : err.kind === 'out-of-memory'
           ? ['The plugin hit its 48 MiB JS heap limit; keep less data in memory (use owncast.kv).']
           : [];
-    const pe = new PluginError(`${this.slug}: ${exportName}() failed: ${err.message}`, {
+    return new PluginError(`${this.slug}: ${exportName}() failed: ${err.message}`, {
       slug: this.slug,
       exportName,
       pluginStack: stack,
+      failure: err.kind,
       nextSteps,
       cause: err,
     });
-    (pe as PluginError & { failure: string }).failure = err.kind;
-    return pe;
   }
 
   close(): Promise<void> {
