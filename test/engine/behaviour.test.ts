@@ -131,6 +131,8 @@ describe('the engine', () => {
     const body = 'é'.repeat(512 * 1024); // 1 MiB of UTF-8
     const out = await inst.call('on_http_request', JSON.stringify({ method: 'POST', path: '/', body }));
     expect(JSON.parse(out.text()).body).toBe(body);
+    // the instance reports its linear memory either way (it drives recycling)
+    expect(inst.memoryBytes).toBeGreaterThan(1024 * 1024);
   });
 
   it("gives plugins the Extism JS PDK's globals", async () => {

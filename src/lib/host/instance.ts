@@ -126,6 +126,7 @@ export function classifyEngineError(exportName: string, raw: string): EngineCall
 export class PluginInstance {
   readonly #opts: InstanceOptions;
   #plugin: Plugin | null = null;
+  #memory: WebAssembly.Memory | null = null;
   #io: { memory: WebAssembly.Memory; addr: number } | null = null;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -149,7 +150,7 @@ export class PluginInstance {
 
   /** Bytes of linear memory the instance holds now. */
   get memoryBytes(): number {
-    return this.#io?.memory.buffer.byteLength ?? 0;
+    return this.#memory?.buffer.byteLength ?? 0;
   }
 
   /** Calls an export; resolves with its output or rejects with an EngineCallError. */
@@ -179,6 +180,7 @@ export class PluginInstance {
     this.#plugin = plugin;
     const instance = await plugin.getInstance();
     const memory = instance.exports.memory as WebAssembly.Memory;
+    this.#memory = memory ?? null;
     const io = instance.exports.ocp_io as WebAssembly.Global | undefined;
     this.#io = io && memory && this.#opts.fastIo !== false ? { memory, addr: Number(io.value) } : null;
   }
@@ -186,6 +188,7 @@ export class PluginInstance {
   async #dispose(): Promise<void> {
     const plugin = this.#plugin;
     this.#plugin = null;
+    this.#memory = null;
     this.#io = null;
     if (plugin) await plugin.close().catch(() => undefined);
   }
