@@ -47,13 +47,13 @@ describe.each(['js', 'wasm'] as const)('plugins built as %s', (target) => {
   });
 });
 
-describe('a hostile plugin', () => {
+describe.each(['js', 'wasm'] as const)('a hostile plugin built as %s', (target) => {
   const { host, rec } = recordingHost();
   let plugin: LoadedPlugin;
   const filterBody = (body: string) => plugin.filter('chat.message.received', chatMessage(body));
 
   beforeAll(async () => {
-    plugin = await host.load(await buildSource(fixture('hostile'), 'js'));
+    plugin = await host.load(await buildSource(fixture('hostile'), target));
   });
   afterAll(() => host.close());
 

@@ -50,7 +50,15 @@ export function buildSource(dir: string, target: 'js' | 'wasm', imports: BuildOp
         const ctx = createContext({ stderr: createCaptureStream(), stdout: createCaptureStream(), logLevel: 'silent' });
         await buildPlugin(ctx, { dir, target, imports, outDir: out });
         const manifestJson = await readFile(join(dir, 'plugin.manifest.json'), 'utf8');
-        if (target === 'wasm') return { manifestJson, wasm: new Uint8Array(await readFile(join(out, 'plugin.wasm'))) };
+        if (target === 'wasm') {
+          return {
+            manifestJson,
+            wasm: new Uint8Array(await readFile(join(out, 'plugin.wasm'))),
+            // the wasm evaluates the same plugin.js, so its stacks map through the same source map
+            sourceMap: await readFile(join(out, 'plugin.js.map'), 'utf8'),
+            sourceMapFile: join(out, 'plugin.js.map'),
+          };
+        }
         return {
           manifestJson,
           script: await readFile(join(out, 'plugin.js'), 'utf8'),
