@@ -1,0 +1,297 @@
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+
+/** production's {ok, error?} result of fs.write / fs.delete. */
+export interface FsResult {
+  ok: boolean;
+  error?: string;
+}
+
+/**
+ * One plugin's private files (owncast.fs, permission storage.fs). Production roots it at
+ * data/plugin-storage/<slug>/files/. Results are the production ones: read → bytes or null,
+ * list → names or null on error (a missing directory is []), exists → boolean.
+ */
+export interface FsSandbox {
+  readonly root: string;
+  read(path: string): Uint8Array | null;
+  write(path: string, data: Uint8Array): FsResult;
+  list(dir: string): string[] | null;
+  delete(path: string): FsResult;
+  exists(path: string): boolean;
+  /** Bytes used now (walks the tree; symlinks count as nothing). */
+  usage(): number;
+}
+
+export interface FsSandboxOptions {
+  /** Bytes per plugin; default 256 MiB (production). */
+  quotaBytes?: number;
+  /** Told about every refused path (escapes, symlinks out, bad characters), for the host log. */
+  onRefused?(op: FsOp, path: string, reason: string): void;
+}
+
+export type FsOp = 'read' | 'write' | 'list' | 'delete' | 'exists';
+
+export const FS_QUOTA_BYTES = 256 * 1024 * 1024;
+
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+class Refused extends Error {}
+
+type Resolved = { path: string; exists: boolean };
+
+/**
+ * A sandbox rooted at `root` (created on first write). Paths are relative and forward-slash;
+ * `..`, absolute paths, backslashes and NUL are refused outright, and every existing
+ * component is resolved with realpath so a symlink can never lead outside the root.
+ * Plugins cannot create symlinks, so one can only appear by someone else's hand; files are
+ * still opened with O_NOFOLLOW so a link swapped in after the check is not followed.
+ */
+export function createFsSandbox(root: string, options: FsSandboxOptions = {}): FsSandbox {
+  const quota = options.quotaBytes ?? FS_QUOTA_BYTES;
+  // Bytes used, computed on the first write and kept up to date by our own writes and
+  // deletes: walking a large tree on every write would make writes O(files).
+  let used: number | null = null;
+
+  const refuse = (op: FsOp, path: string, err: unknown): null => {
+    if (err instanceof Refused) options.onRefused?.(op, path, err.message);
+    return null;
+  };
+
+  /** The real root, or null when it does not exist yet (and `create` is false). */
+  const realRoot = (create: boolean): string | null => {
+    if (create) mkdirSync(root, { recursive: true });
+    try {
+      return realpathSync(root);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return null;
+      throw err;
+    }
+  };
+
+  /**
+   * Walks `segments` from the real root, following symlinks only while they stay inside.
+   * Returns the real path (or, past the first missing component, the path it would have).
+   */
+  const resolve = (base: string, segments: string[]): Resolved => {
+    let current = base;
+    for (let i = 0; i < segments.length; i++) {
+      const next = join(current, segments[i]!);
+      let info;
+      try {
+        info = lstatSync(next);
+      } catch (err) {
+        if (isCode(err, 'ENOENT')) return { path: join(next, ...segments.slice(i + 1)), exists: false };
+        throw err;
+      }
+      if (info.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(next);
+        } catch {
+          throw new Refused('path goes through a broken symbolic link');
+        }
+        if (!inside(base, target)) throw new Refused('path leaves the plugin storage through a symbolic link');
+        current = target;
+      } else {
+        current = next;
+      }
+    }
+    return { path: current, exists: true };
+  };
+
+  const computeUsage = (): number => {
+    const base = realRoot(false);
+    return base ? treeSize(base) : 0;
+  };
+
+  return {
+    root,
+
+    read(path) {
+      try {
+        const base = realRoot(false);
+        const segments = parsePath(path, false);
+        if (!base) return null;
+        const target = resolve(base, segments);
+        if (!target.exists) return null;
+        const fd = openSync(target.path, constants.O_RDONLY | O_NOFOLLOW);
+        try {
+          if (!fstatSync(fd).isFile()) return null;
+          return new Uint8Array(readFileSync(fd));
+        } finally {
+          closeSync(fd);
+        }
+      } catch (err) {
+        return refuse('read', path, err);
+      }
+    },
+
+    write(path, data) {
+      try {
+        const segments = parsePath(path, false);
+        const base = realRoot(true)!;
+        const target = resolve(base, segments);
+        let previous = 0;
+        if (target.exists) {
+          const info = statSync(target.path);
+          if (info.isDirectory()) return { ok: false, error: `${path} is a directory` };
+          previous = info.size;
+        }
+        used ??= computeUsage();
+        const after = used - previous + data.byteLength;
+        if (after > quota) {
+          return {
+            ok: false,
+            error: `storage.fs quota exceeded: writing ${data.byteLength} bytes would use ${after} of ${quota} bytes`,
+          };
+        }
+        // Only directories below the last existing (already checked) component are created.
+        mkdirSync(dirname(target.path), { recursive: true });
+        const fd = openSync(target.path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW, 0o644);
+        try {
+          let offset = 0;
+          while (offset < data.byteLength) offset += writeSync(fd, data, offset, data.byteLength - offset);
+        } finally {
+          closeSync(fd);
+        }
+        used = after;
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof Refused) {
+          options.onRefused?.('write', path, err.message);
+          return { ok: false, error: err.message };
+        }
+        used = null;
+        return { ok: false, error: errorText(err) };
+      }
+    },
+
+    list(dir) {
+      try {
+        const segments = parsePath(dir, true);
+        const base = realRoot(false);
+        if (!base) return [];
+        const target = resolve(base, segments);
+        if (!target.exists) return [];
+        // readdir sorts nothing; production (Go os.ReadDir) returns names sorted.
+        return readdirSync(target.path).sort();
+      } catch (err) {
+        return refuse('list', dir, err);
+      }
+    },
+
+    delete(path) {
+      try {
+        const segments = parsePath(path, false);
+        const base = realRoot(false);
+        if (!base) return { ok: false, error: `${path}: no such file or directory` };
+        // The parent is resolved like any path; the entry itself is removed, never followed,
+        // so deleting a symlink removes the link and not what it points at.
+        const parent = resolve(base, segments.slice(0, -1));
+        const entry = join(parent.path, segments[segments.length - 1]!);
+        let info;
+        try {
+          info = parent.exists ? lstatSync(entry) : null;
+        } catch (err) {
+          if (!isCode(err, 'ENOENT')) throw err;
+          info = null;
+        }
+        if (!info) return { ok: false, error: `${path}: no such file or directory` };
+        if (info.isDirectory()) rmdirSync(entry);
+        else unlinkSync(entry);
+        if (used !== null && info.isFile()) used -= info.size;
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof Refused) {
+          options.onRefused?.('delete', path, err.message);
+          return { ok: false, error: err.message };
+        }
+        return { ok: false, error: errorText(err) };
+      }
+    },
+
+    exists(path) {
+      try {
+        const segments = parsePath(path, true);
+        const base = realRoot(false);
+        if (!base) return false;
+        return resolve(base, segments).exists;
+      } catch (err) {
+        refuse('exists', path, err);
+        return false;
+      }
+    },
+
+    usage() {
+      used = computeUsage();
+      return used;
+    },
+  };
+}
+
+/** The clean segments of a plugin-supplied path, or a Refused error saying what is wrong. */
+function parsePath(path: string, allowRoot: boolean): string[] {
+  if (path.includes('\0')) throw new Refused('path contains a NUL byte');
+  if (path.includes('\\')) throw new Refused('path contains a backslash; use forward slashes');
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) throw new Refused('path must be relative to the plugin storage');
+  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.includes('..')) throw new Refused('path must not contain ".."');
+  if (segments.length === 0 && !allowRoot) throw new Refused('path is empty');
+  return segments;
+}
+
+function inside(base: string, target: string): boolean {
+  return target === base || target.startsWith(base.endsWith(sep) ? base : base + sep);
+}
+
+function treeSize(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) total += treeSize(full);
+    else if (entry.isFile()) total += lstatSync(full).size;
+  }
+  return total;
+}
+
+function isCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
+}
+
+function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  // Node's messages carry the absolute host path; the plugin only knows its relative one.
+  if (e && typeof e.code === 'string') {
+    switch (e.code) {
+      case 'ENOTEMPTY':
+        return 'directory is not empty';
+      case 'ENOTDIR':
+        return 'not a directory';
+      case 'EISDIR':
+        return 'is a directory';
+      case 'ENOSPC':
+        return 'no space left on the device';
+      case 'EACCES':
+      case 'EPERM':
+        return 'permission denied';
+      default:
+        return e.code;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
