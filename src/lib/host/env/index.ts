@@ -1,0 +1,15 @@
+export type * from './types.js';
+export {
+  clampSessionTtl,
+  currentAuthSink,
+  newSessionSecret,
+  SESSION_TTL_DEFAULT,
+  SESSION_TTL_MAX,
+  signSessionToken,
+  verifySessionToken,
+  withAuthSink,
+  type AuthSessionSink,
+} from './auth.js';
+export { createRecordingEnv, type FailingCall, type RecordedCall, type RecordingEnv, type RecordingEnvOptions } from './recording.js';
+export { createDevEnv, type DevEnv, type DevEnvOptions, type DevUpload } from './dev.js';
+export { applyVideoConfigUpdate, createWorld, emptyWorld, sampleWorld, type EnvSeed, type EnvWorld } from './world.js';
