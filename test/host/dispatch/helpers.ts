@@ -1,0 +1,143 @@
+// Real plugins, built by our compiler and run in the real engine, wired to a Dispatcher the way
+// the host wires them: owncast_emit_event → dispatcher.emit, owncast_timer_* → dispatcher.timers.
+// (PluginHost's own HostEnv has no timers and its emit goes nowhere, so the fixtures here are
+// loaded with the same parts PluginHost.load uses.)
+import { join } from 'node:path';
+
+import { Dispatcher, namespaceSubscriptions, type DispatcherOptions } from '../../../src/lib/host/dispatch/index.js';
+import { loadEngineModule } from '../../../src/lib/host/engine-module.js';
+import { createHostFunctions, type HostImplementation } from '../../../src/lib/host/host-functions.js';
+import { LoadedPlugin, parseRegistration } from '../../../src/lib/host/host.js';
+import { PluginInstance } from '../../../src/lib/host/instance.js';
+import type { CallablePlugin, PluginCommand, PluginIdentity } from '../../../src/lib/host/types.js';
+import { parseManifest } from '../../../src/lib/manifest/index.js';
+import { buildSource } from '../../helpers/host.js';
+
+export const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+export interface Harness {
+  dispatcher: Dispatcher;
+  /** Chat lines plugins sent, in order. */
+  chat: { slug: string; text: string; kind: string }[];
+  /** Texts of the chat lines one plugin sent. */
+  said(slug: string): string[];
+  /** Dispatcher warnings. */
+  warnings: string[];
+  /** System messages (the !help answers). */
+  system: string[];
+  disabled: { slug: string; reason: string }[];
+  /** Per-plugin KV, "slug/key". Seed it before load for top-level reads. */
+  kv: Map<string, string>;
+  /** The snapshot the dispatcher reads; tests may remove plugins from it. */
+  plugins: CallablePlugin[];
+  load(fixture: string, opts?: { slug?: string; kv?: Record<string, string> }): Promise<CallablePlugin>;
+  close(): Promise<void>;
+}
+
+/** A dispatcher over fixtures loaded from test/host/dispatch/fixtures. */
+export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}): Harness {
+  const chat: Harness['chat'] = [];
+  const warnings: string[] = [];
+  const system: string[] = [];
+  const disabled: Harness['disabled'] = [];
+  const kv = new Map<string, string>();
+  const plugins: CallablePlugin[] = [];
+  const loaded: LoadedPlugin[] = [];
+  const dispatcher = new Dispatcher({
+    plugins: () => plugins,
+    log: { warn: (m) => warnings.push(m) },
+    sendSystem: (text) => system.push(text),
+    onDisabled: (slug, reason) => disabled.push({ slug, reason }),
+    ...opts,
+  });
+
+  const implementations = (slug: string): Partial<Record<string, HostImplementation>> => ({
+    owncast_send_chat: (c) => void chat.push({ slug, text: c.text(0), kind: 'chat' }),
+    owncast_send_chat_system: (c) => void chat.push({ slug, text: c.text(0), kind: 'system' }),
+    owncast_kv_get: (c) => kv.get(`${slug}/${c.text(0)}`) ?? null,
+    owncast_kv_set: (c) => void kv.set(`${slug}/${c.text(0)}`, c.text(1)),
+    owncast_emit_event: (c) => dispatcher.emit(slug, c.text(0), c.text(1)),
+    owncast_timer_set: (c) => dispatcher.timers.set(slug, c.args[0] as bigint, c.args[1] as bigint, c.args[2] === 1n),
+    owncast_timer_clear: (c) => dispatcher.timers.clear(slug, c.args[0] as bigint),
+  });
+
+  async function load(fixture: string, o: { slug?: string; kv?: Record<string, string> } = {}): Promise<CallablePlugin> {
+    const source = await buildSource(fixture.startsWith('/') ? fixture : join(FIXTURES, fixture), 'js');
+    const json = JSON.parse(source.manifestJson) as Record<string, unknown>;
+    if (o.slug) json.slug = o.slug;
+    const manifestJson = JSON.stringify(json);
+    const parsed = parseManifest(manifestJson);
+    if (!parsed.ok || !parsed.manifest) throw new Error(`fixture ${fixture}: ${parsed.errors[0]?.message}`);
+    const manifest = parsed.manifest;
+    const slug = manifest.slug;
+    for (const [k, v] of Object.entries(o.kv ?? {})) kv.set(`${slug}/${k}`, v);
+    const permissions = new Set(manifest.permissions);
+    const hostFunctions = createHostFunctions({
+      caller: { slug, permissions },
+      implementations: implementations(slug),
+      onError: (fn, err) => warnings.push(`${fn.name}: ${String(err)}`),
+    });
+    const log = (m: string) => void chat.push({ slug, text: m, kind: 'log' });
+    const instance = await PluginInstance.create({
+      module: await loadEngineModule(),
+      config: { __slug: slug, manifest: manifestJson, script: source.script! },
+      hostFunctions,
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    const provisional = new LoadedPlugin(manifest, parseRegistration(''), instance, null);
+    const registration = parseRegistration(await provisional.call('register'));
+    const plugin = new LoadedPlugin(manifest, registration, instance, null);
+    loaded.push(plugin);
+    const namespaced = namespaceSubscriptions(slug, registration.subscriptions.notify);
+    if (namespaced.error) throw new Error(namespaced.error);
+    const identity: PluginIdentity = {
+      slug,
+      name: manifest.name,
+      botDisplayName: manifest.bot.displayName || manifest.name,
+      permissions,
+      manifest,
+      manifestJson,
+      assets: null,
+      publicFiles: null,
+      configOverrides: {},
+    };
+    const callable: CallablePlugin = {
+      slug,
+      identity,
+      subscriptions: { notify: namespaced.notify, filter: registration.subscriptions.filter },
+      commands: registration.commands as PluginCommand[],
+      call: (exportName, input) => plugin.call(exportName, input),
+    };
+    plugins.push(callable);
+    return callable;
+  }
+
+  return {
+    dispatcher,
+    chat,
+    said: (slug) => chat.filter((c) => c.slug === slug && c.kind !== 'log').map((c) => c.text),
+    warnings,
+    system,
+    disabled,
+    kv,
+    plugins,
+    load,
+    async close() {
+      dispatcher.close();
+      await dispatcher.idle();
+      await Promise.all(loaded.map((p) => p.close()));
+    },
+  };
+}
+
+/** A chat message as production sends it (user object, clientId, RFC3339 timestamp). */
+export function chat(body: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'm1',
+    body,
+    user: { id: 'u1', displayName: 'alice' },
+    clientId: 7,
+    timestamp: '2026-01-01T00:00:00Z',
+    ...extra,
+  };
+}
