@@ -15,8 +15,8 @@ export interface CallerIdentity {
   permissions: ReadonlySet<string>;
 }
 
-export interface HostCall {
-  caller: CallerIdentity;
+export interface HostCall<C extends CallerIdentity = CallerIdentity> {
+  caller: C;
   fn: HostFunctionSpec;
   args: HostArg[];
   /** An argument as UTF-8 text. */
@@ -25,16 +25,17 @@ export interface HostCall {
   json<T = unknown>(i: number): T | undefined;
 }
 
-export type HostImplementation = (call: HostCall) => HostResult;
+export type HostImplementation<C extends CallerIdentity = CallerIdentity> = (call: HostCall<C>) => HostResult;
 
-export interface HostFunctionOptions {
-  caller: CallerIdentity;
+export interface HostFunctionOptions<C extends CallerIdentity = CallerIdentity> {
+  /** Read on every call (not copied), so a changed permission set applies at once. */
+  caller: C;
   /** Called when an implementation throws (a bug on the host side); the plugin gets 0 / nothing. */
   onError?(fn: HostFunctionSpec, err: unknown): void;
   /** Implementations by host function name; a function without one is a no-op returning 0. */
-  implementations: Partial<Record<string, HostImplementation>>;
+  implementations: Partial<Record<string, HostImplementation<C>>>;
   /** Called when the plugin calls a function its manifest does not grant. */
-  onDenied?(fn: HostFunctionSpec, caller: CallerIdentity): void;
+  onDenied?(fn: HostFunctionSpec, caller: C): void;
 }
 
 const decoder = new TextDecoder();
@@ -59,7 +60,7 @@ function encodeResult(ctx: CallContext, spec: HostFunctionSpec, value: HostResul
  * function, each decoding its arguments, applying the permission gate (an ungranted call
  * is a silent no-op returning 0, as in production) and encoding the result.
  */
-export function createHostFunctions(opts: HostFunctionOptions): Record<string, HostFunction> {
+export function createHostFunctions<C extends CallerIdentity>(opts: HostFunctionOptions<C>): Record<string, HostFunction> {
   const { caller, implementations, onDenied, onError } = opts;
   const functions: Record<string, HostFunction> = {};
   for (const spec of hostFunctionSpecs()) {
@@ -75,7 +76,7 @@ export function createHostFunctions(opts: HostFunctionOptions): Record<string, H
         if (p.type === 'I64') return v;
         return v === 0n ? new Uint8Array(0) : (ctx.read(v)?.bytes() ?? new Uint8Array(0));
       });
-      const call: HostCall = {
+      const call: HostCall<C> = {
         caller,
         fn: spec,
         args,
