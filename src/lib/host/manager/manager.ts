@@ -335,7 +335,8 @@ export class PluginManager<T extends PluginHandle = PluginHandle> {
       const source = await loadPackageSource(bytes, { label: 'upload' });
       const slug = source.slug;
       try {
-        await this.#instantiate(source);
+        const preflight = await this.#instantiate(source);
+        await preflight.plugin.close();
       } finally {
         source.close();
       }
