@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { UserError } from '../../src/lib/errors.js';
 import { ENTRY_LIMITS, MAX_ENTRIES, MAX_PACKAGE_BYTES, openPackage, PackageError, peekPackage } from '../../src/lib/package/read.js';
 import { packageZip, writeZip, zeroBomb, type ZipEntryInput } from './zip-writer.js';
 
@@ -276,5 +277,14 @@ describe('openPackage: hostile archives', () => {
     expect(ins.message).toContain(`INSTRUCTIONS.md exceeds the ${ENTRY_LIMITS.instructions}-byte limit`);
     const icon = await refused(packageZip(MANIFEST, CODE, [{ name: 'icon.png', raw: zeroBomb(9) }]));
     expect(icon.message).toContain(`icon.png exceeds the ${ENTRY_LIMITS.icon}-byte limit`);
+  });
+});
+
+describe('openPackage: files', () => {
+  it('reports a missing file as a user error naming it', async () => {
+    const err = await openPackage(join(dir, 'missing.ocpkg')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/^missing\.ocpkg: cannot open the package: ENOENT/);
+    expect((err as UserError).exitCode).toBe(2);
   });
 });

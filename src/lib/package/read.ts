@@ -247,7 +247,11 @@ class ZipReader {
     let buf: Buffer | null = null;
     let fd: number | null = null;
     if (typeof input === 'string') {
-      fd = openSync(input, 'r');
+      try {
+        fd = openSync(input, 'r');
+      } catch (err) {
+        throw new UserError(`${label}: cannot open the package: ${(err as Error).message}`, { code: 'PACKAGE_UNREADABLE', cause: err });
+      }
       const size = fstatSync(fd).size;
       src = fdSource(fd, size);
     } else {
