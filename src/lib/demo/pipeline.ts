@@ -1,5 +1,7 @@
-import {isPluginError} from '../errors.js'
+import {PluginError, isPluginError} from '../errors.js'
+import {Dispatcher, filterChain as dispatcherFilterChain} from '../host/dispatch/index.js'
 import type {FilterResult, Subscriptions} from '../host/host.js'
+import type {CallablePlugin, PluginIdentity} from '../host/types.js'
 
 /** The event every chat message is dispatched as. */
 export const CHAT_MESSAGE_RECEIVED = 'chat.message.received'
@@ -84,10 +86,7 @@ export interface PipelineOptions {
  * subscription for the event), sorted by priority ascending, ties by slug ascending (stable).
  */
 export function filterChain<P extends PipelinePlugin>(plugins: readonly P[], eventType: string): {plugin: P; priority: number}[] {
-  const chain = plugins.flatMap((plugin) =>
-    plugin.registration.subscriptions.filter.filter((s) => s.event === eventType).map((s) => ({plugin, priority: s.priority ?? 0})),
-  )
-  return chain.sort((a, b) => a.priority - b.priority || (a.plugin.slug < b.plugin.slug ? -1 : a.plugin.slug > b.plugin.slug ? 1 : 0))
+  return dispatcherFilterChain(plugins.map(asCallable), eventType).map(({plugin, priority}) => ({plugin: plugin.source, priority}))
 }
 
 /** The plugins notified of `eventType`: each plugin once, in the order given. */
@@ -96,11 +95,13 @@ export function notifyTargets<P extends PipelinePlugin>(plugins: readonly P[], e
 }
 
 /**
- * Dispatches one event the way production does: the filter chain first (each filter sees the
- * previous one's output; `pass` keeps the payload, `modify` replaces it, `drop` stops everything,
- * a failure is logged and the payload goes on unchanged), then, unless dropped, the notification
- * fan-out to every subscriber with the final payload. Notifications run concurrently and the call
- * returns when all have finished. Plugin failures never reject: they are reported in the result.
+ * Dispatches one event the way production does, through the host's {@link Dispatcher}: the
+ * filter chain first (each filter sees the previous one's output; `pass` keeps the payload,
+ * `modify` replaces it, `drop` stops everything, a failure is logged and the payload goes on
+ * unchanged), then, unless dropped, the notification fan-out to every subscriber with the final
+ * payload. Notifications run concurrently and the call returns when all have finished. Plugin
+ * failures never reject: they are reported in the result. Each call is a fresh dispatcher, so
+ * nothing (strikes, cooldowns) carries over from one event to the next.
  */
 export async function runEventPipeline(
   plugins: readonly PipelinePlugin[],
@@ -110,68 +111,73 @@ export async function runEventPipeline(
 ): Promise<PipelineResult> {
   const now = options.now ?? (() => performance.now())
   const chatStart = options.chatLog?.length ?? 0
-  const since = (t: number) => Math.round((now() - t) * 100) / 100
+  const round = (ms: number) => Math.round(ms * 100) / 100
   const started = now()
-  const filters: FilterDecision[] = []
-  let current = payload
-  let modified = false
-  let dropped: PipelineResult['dropped']
+  const callables = plugins.map(asCallable)
+  // the demo reports failures in its result; the dispatcher's own log lines would only repeat them
+  const dispatcher = new Dispatcher({plugins: () => callables, log: {warn: () => undefined}, monotonic: now})
+  const report = await dispatcher.dispatch(eventType, payload)
 
-  for (const {plugin, priority} of filterChain(plugins, eventType)) {
-    const t0 = now()
-    const base = {slug: plugin.slug, priority}
-    let result: FilterResult
-    try {
-      result = await plugin.filter(eventType, current)
-    } catch (error) {
-      filters.push({...base, action: 'error', error: toCallError(plugin.slug, 'on_filter', error), durationMs: since(t0)})
-      continue
+  const filters = report.filters.map((step): FilterDecision => {
+    const base = {slug: step.slug, priority: step.priority, durationMs: round(step.durationMs)}
+    switch (step.action) {
+      case 'pass':
+        return {...base, action: 'pass'}
+      case 'modify':
+        return {...base, action: 'modify', payload: step.payload}
+      case 'drop':
+        return {...base, action: 'drop', reason: step.reason}
+      case 'unknown':
+        return {...base, action: 'error', error: {slug: step.slug, export: 'on_filter', message: `unknown filter action ${JSON.stringify(step.value)} (fail-open)`}}
+      case 'error':
+        return {...base, action: 'error', error: toCallError(step.slug, 'on_filter', step.error)}
     }
-    const durationMs = since(t0)
-    const action = (result as {action?: unknown} | null)?.action
-    if (action === 'pass' || action === '' || action === undefined) {
-      filters.push({...base, action: 'pass', durationMs})
-    } else if (action === 'modify') {
-      // A modify without a payload replaces the payload with null, as production does.
-      current = (result as {payload?: unknown}).payload ?? null
-      modified = true
-      filters.push({...base, action: 'modify', payload: current, durationMs})
-    } else if (action === 'drop') {
-      const reason = String((result as {reason?: unknown}).reason ?? '')
-      filters.push({...base, action: 'drop', reason, durationMs})
-      dropped = {slug: plugin.slug, reason}
-      break
-    } else {
-      const message = `unknown filter action ${JSON.stringify(action)} (fail-open)`
-      filters.push({...base, action: 'error', error: {slug: plugin.slug, export: 'on_filter', message}, durationMs})
-    }
-  }
-
-  const notified: NotifyOutcome[] = []
-  if (!dropped) {
-    const outcomes = await Promise.all(
-      notifyTargets(plugins, eventType).map(async (plugin): Promise<NotifyOutcome> => {
-        const t0 = now()
-        try {
-          await plugin.notify(eventType, current)
-          return {slug: plugin.slug, ok: true, durationMs: since(t0)}
-        } catch (error) {
-          return {slug: plugin.slug, ok: false, error: toCallError(plugin.slug, 'on_event', error), durationMs: since(t0)}
-        }
-      }),
-    )
-    notified.push(...outcomes)
-  }
+  })
+  const notified = report.notified.map(
+    (n): NotifyOutcome => ({
+      slug: n.slug,
+      ok: n.ok,
+      ...(n.ok ? {} : {error: toCallError(n.slug, 'on_event', n.error)}),
+      durationMs: round(n.durationMs),
+    }),
+  )
 
   return {
     eventType,
     input: payload,
     filters,
-    ...(dropped ? {dropped} : {payload: current}),
-    modified,
+    ...(report.dropped ? {dropped: report.dropped} : {payload: report.payload}),
+    modified: report.modified,
     notified,
     chat: options.chatLog ? options.chatLog.slice(chatStart) : [],
-    durationMs: since(started),
+    durationMs: round(now() - started),
+  }
+}
+
+type PipelineCallable<P extends PipelinePlugin> = CallablePlugin & {readonly source: P}
+
+/**
+ * A pipeline plugin as the dispatcher sees plugins. Its calls go through the plugin's own
+ * filter()/notify() (LoadedPlugin's, or a test's stand-in). Its identity grants the filter and
+ * inbound permissions: these plugins were loaded already; the pipeline replays, it does not gate.
+ */
+function asCallable<P extends PipelinePlugin>(plugin: P): PipelineCallable<P> {
+  const permissions = new Set(['chat.filter', 'fediverse.inbound'])
+  return {
+    source: plugin,
+    slug: plugin.slug,
+    identity: {slug: plugin.slug, name: plugin.slug, botDisplayName: plugin.slug, permissions} as unknown as PluginIdentity,
+    subscriptions: plugin.registration.subscriptions,
+    commands: [],
+    async call(exportName, input) {
+      const envelope = JSON.parse(input) as {eventType: string; payload: unknown}
+      if (exportName === 'on_filter') return JSON.stringify(await plugin.filter(envelope.eventType, envelope.payload)) ?? ''
+      if (exportName === 'on_event') {
+        await plugin.notify(envelope.eventType, envelope.payload)
+        return ''
+      }
+      throw new PluginError(`${plugin.slug}: ${exportName}() is not part of the pipeline`, {slug: plugin.slug, exportName, failure: 'missing-export'})
+    },
   }
 }
 
