@@ -250,9 +250,10 @@ function goTypeName(type: WireType): string {
   return `plugins.${type.struct.name}`;
 }
 
-function jsonKind(node: JsonNode): string {
+/** Go's UnmarshalTypeError.Value: "number <literal>" only when a numeric conversion failed. */
+function jsonKind(node: JsonNode, type: WireType): string {
   if (node.type === 'boolean') return 'bool';
-  if (node.type === 'number') return `number ${node.raw}`;
+  if (node.type === 'number') return type === 'int' || type === 'int64' || type === 'uint64' ? `number ${node.raw}` : 'number';
   return node.type;
 }
 
@@ -263,7 +264,7 @@ const UINT64_MAX = 2n ** 64n - 1n;
 function decodeNode(node: JsonNode, type: WireType, where: string | undefined, errors: string[]): unknown {
   const mismatch = () => {
     const into = where ?? `Go value of type ${goTypeName(type)}`;
-    errors.push(`json: cannot unmarshal ${jsonKind(node)} into ${where ? `${into} of type ${goTypeName(type)}` : into}`);
+    errors.push(`json: cannot unmarshal ${jsonKind(node, type)} into ${where ? `${into} of type ${goTypeName(type)}` : into}`);
     return undefined;
   };
   if (node.type === 'null') return undefined;
