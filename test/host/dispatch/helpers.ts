@@ -31,6 +31,8 @@ export interface Harness {
   /** The snapshot the dispatcher reads; tests may remove plugins from it. */
   plugins: CallablePlugin[];
   load(fixture: string, opts?: { slug?: string; kv?: Record<string, string> }): Promise<CallablePlugin>;
+  /** Takes a plugin out of the snapshot and closes its instance, as the manager's unload does. */
+  unload(slug: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
   const disabled: Harness['disabled'] = [];
   const kv = new Map<string, string>();
   const plugins: CallablePlugin[] = [];
-  const loaded: LoadedPlugin[] = [];
+  const loaded = new Map<string, LoadedPlugin>();
   const dispatcher = new Dispatcher({
     plugins: () => plugins,
     log: { warn: (m) => warnings.push(m) },
@@ -87,7 +89,7 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
     const provisional = new LoadedPlugin(manifest, parseRegistration(''), instance, null);
     const registration = parseRegistration(await provisional.call('register'));
     const plugin = new LoadedPlugin(manifest, registration, instance, null);
-    loaded.push(plugin);
+    loaded.set(slug, plugin);
     const namespaced = namespaceSubscriptions(slug, registration.subscriptions.notify);
     if (namespaced.error) throw new Error(namespaced.error);
     const identity: PluginIdentity = {
@@ -122,10 +124,18 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
     kv,
     plugins,
     load,
+    async unload(slug) {
+      plugins.splice(
+        plugins.findIndex((p) => p.slug === slug),
+        1,
+      );
+      dispatcher.forget(slug);
+      await loaded.get(slug)?.close();
+    },
     async close() {
       dispatcher.close();
       await dispatcher.idle();
-      await Promise.all(loaded.map((p) => p.close()));
+      await Promise.all([...loaded.values()].map((p) => p.close()));
     },
   };
 }
