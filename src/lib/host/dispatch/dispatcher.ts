@@ -286,8 +286,9 @@ export class Dispatcher implements EventSink {
   }
 
   #failed(plugin: CallablePlugin, path: StrikePath, what: string, err: unknown): void {
-    // unloaded while the call was in flight (closed instance): not the plugin's fault
-    if (!this.#plugins().includes(plugin)) return;
+    // unloaded while the call was in flight (closed instance): not the plugin's fault. By slug:
+    // a snapshot may hand out fresh wrapper objects on every read.
+    if (!this.#plugins().some((p) => p.slug === plugin.slug)) return;
     const kind = failureKind(err);
     const quiet = kind === 'missing-export' && (path === 'content' || path === 'auth');
     if (!quiet) this.#log.warn(`plugin ${plugin.slug}: ${what}: ${errorMessage(err)}`);
