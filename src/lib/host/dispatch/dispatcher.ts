@@ -5,89 +5,27 @@
 import type { EngineExport } from '../instance.js';
 import type { CallablePlugin } from '../types.js';
 import { CallTracker, type QueuedEmit, type Settled } from './calls.js';
+import { filterChain, notifyPermitted } from './chain.js';
 import { AUTH_FAILED, parseAuthVerdict, type AuthVerdict, type ContentRequest } from './content.js';
 import { CommandCooldowns, commandAllowed, isModerator, matchCommand, type CommandEvent, type CommandMessage } from './commands.js';
-import { CHAT_MESSAGE_RECEIVED, TICK, isBuiltInEvent, isReservedEvent, localHookName } from './events.js';
+import { CHAT_MESSAGE_RECEIVED, TICK, isReservedEvent, localHookName } from './events.js';
 import { errorMessage, failureKind } from './failure.js';
 import { parseFilterOutput, type FilterAnswer } from './filter-result.js';
 import { buildHelpMessage, isHelpCommand } from './help.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import { StrikeBook, type StrikePath } from './strikes.js';
 import { TimerHub } from './timers.js';
+import type {
+  ChatDispatchReport,
+  CommandDelivery,
+  DispatchReport,
+  DispatcherOptions,
+  EventSink,
+  NotifyStep,
+} from './reports.js';
 
 export const MAX_EMIT_DEPTH = 8;
 export const TICK_INTERVAL_MS = 1000;
-
-/** What owncast_emit_event needs (functions/deps.ts). */
-export interface EventSink {
-  emit(slug: string, eventType: string, payloadJson: string | null): void;
-}
-
-export interface DispatcherOptions {
-  /**
-   * The loaded, enabled plugins right now, in a stable order (the manager's snapshot; read on
-   * every dispatch). Their notify subscriptions must already be namespaced with
-   * {@link namespaceSubscriptions}, as the loader does. Plugins this dispatcher disabled are
-   * skipped even if the snapshot still lists them.
-   */
-  plugins(): readonly CallablePlugin[];
-  /** Failures, drops at the depth cap, disables. Default: console.warn. */
-  log?: { warn(message: string): void };
-  /** Posts a host system message to chat: the !help answer. */
-  sendSystem?(text: string): void;
-  /** Reported once when strikes disable a plugin (its timers are already cancelled). */
-  onDisabled?(slug: string, reason: string): void;
-  /** Timers and tick; default Node's timers, unref'd. */
-  scheduler?: Scheduler;
-  /** Monotonic milliseconds, for step durations (default performance.now). */
-  monotonic?(): number;
-}
-
-export type FilterStep = { slug: string; priority: number; durationMs: number } & (
-  | { action: 'pass' }
-  | { action: 'modify'; payload: unknown }
-  | { action: 'drop'; reason: string }
-  /** An action production does not know: logged, treated as pass. */
-  | { action: 'unknown'; value: string }
-  /** The call failed: the payload went on unchanged (fail-open). */
-  | { action: 'error'; error: unknown }
-);
-
-export interface NotifyStep {
-  slug: string;
-  ok: boolean;
-  error?: unknown;
-  durationMs: number;
-}
-
-export interface DispatchReport {
-  eventType: string;
-  depth: number;
-  /** The event was at the emit depth cap: nothing ran. */
-  depthExceeded: boolean;
-  /** Every filter that ran, in chain order. */
-  filters: FilterStep[];
-  /** Set when a filter dropped the event: no later filter and no notification ran. */
-  dropped: { slug: string; reason: string } | null;
-  /** The payload after the filter chain. */
-  payload: unknown;
-  modified: boolean;
-  /** Every plugin notified, in snapshot order. */
-  notified: NotifyStep[];
-}
-
-export interface CommandDelivery {
-  slug: string;
-  command: string;
-  ok: boolean;
-  error?: unknown;
-}
-
-export interface ChatDispatchReport extends DispatchReport {
-  /** The !help answer sent, if the message asked for it and there was something to list. */
-  help: string | null;
-  commands: CommandDelivery[];
-}
 
 interface CallOptions<T> {
   path: StrikePath;
@@ -492,27 +430,4 @@ export class Dispatcher implements EventSink {
     this.stopTick();
     this.timers.close();
   }
-}
-
-/**
- * The filter chain for an event: one entry per (plugin, filter subscription for it), sorted by
- * priority ascending, ties by slug (stable). Plugins lacking chat.filter are left out of chat
- * filtering (the loader refuses them; this is a second line).
- */
-export function filterChain<P extends CallablePlugin>(plugins: readonly P[], eventType: string): { plugin: P; priority: number }[] {
-  const chain = plugins.flatMap((plugin) =>
-    filterPermitted(plugin, eventType)
-      ? plugin.subscriptions.filter.filter((s) => s.event === eventType).map((s) => ({ plugin, priority: s.priority ?? 0 }))
-      : [],
-  );
-  return chain.sort((a, b) => a.priority - b.priority || (a.plugin.slug < b.plugin.slug ? -1 : a.plugin.slug > b.plugin.slug ? 1 : 0));
-}
-
-function filterPermitted(plugin: CallablePlugin, eventType: string): boolean {
-  return eventType !== CHAT_MESSAGE_RECEIVED || !!plugin.identity?.permissions.has('chat.filter');
-}
-
-function notifyPermitted(plugin: CallablePlugin, eventType: string): boolean {
-  const inbound = isBuiltInEvent(eventType) && eventType.startsWith('fediverse.');
-  return !inbound || !!plugin.identity?.permissions.has('fediverse.inbound');
 }

@@ -1,19 +1,17 @@
 // The dispatcher and its parts: filter chain, notifications, commands and !help, emits,
 // timers, tick, strikes, content and auth calls.
 
-export {
-  Dispatcher,
-  MAX_EMIT_DEPTH,
-  TICK_INTERVAL_MS,
-  filterChain,
-  type ChatDispatchReport,
-  type CommandDelivery,
-  type DispatchReport,
-  type DispatcherOptions,
-  type EventSink,
-  type FilterStep,
-  type NotifyStep,
-} from './dispatcher.js';
+export { Dispatcher, MAX_EMIT_DEPTH, TICK_INTERVAL_MS } from './dispatcher.js';
+export { filterChain } from './chain.js';
+export type {
+  ChatDispatchReport,
+  CommandDelivery,
+  DispatchReport,
+  DispatcherOptions,
+  EventSink,
+  FilterStep,
+  NotifyStep,
+} from './reports.js';
 export { AUTH_FAILED, parseAuthVerdict, type AuthVerdict, type ContentRequest } from './content.js';
 export {
   COOLDOWN_SWEEP_INTERVAL_MS,
