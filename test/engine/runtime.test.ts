@@ -64,9 +64,9 @@ describe.each(['js', 'wasm'] as const)('a hostile plugin built as %s', (target) 
     expect(pe.slug).toBe('hostile');
     expect(pe.exportName).toBe('on_filter');
     expect(pe.message).toContain('plugin failed on purpose: throw requested');
-    // fail() throws on line 9 of src/plugin.ts; its caller, filterChatMessage, is on line 25
+    // fail() throws on line 9 of src/plugin.ts; its caller, filterChatMessage, is on line 33
     expect(pe.pluginStack).toMatch(/fail \(test\/fixtures\/hostile\/src\/plugin\.ts:9:\d+\)/);
-    expect(pe.pluginStack).toMatch(/filterChatMessage \(test\/fixtures\/hostile\/src\/plugin\.ts:25:\d+\)/);
+    expect(pe.pluginStack).toMatch(/filterChatMessage \(test\/fixtures\/hostile\/src\/plugin\.ts:33:\d+\)/);
   });
 
   it('while(true){} in a filter is stopped at its 50 ms budget, and the next call works', async () => {
@@ -99,7 +99,8 @@ describe.each(['js', 'wasm'] as const)('a hostile plugin built as %s', (target) 
   });
 
   it('allocating past the heap limit is an out-of-memory error and the plugin keeps answering', async () => {
-    const err = (await plugin.notify('hoard', {}).catch((e: unknown) => e)) as PluginError;
+    const request = JSON.stringify({ method: 'GET', path: '/hoard', query: {}, headers: {}, body: '' });
+    const err = (await plugin.call('on_http_request', request).catch((e: unknown) => e)) as PluginError;
     expect(err).toBeInstanceOf(PluginError);
     expect(err.failure).toBe('out-of-memory');
     expect(err.message).toContain('out of memory');
