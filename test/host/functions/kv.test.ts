@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startPlugin, type Running } from './harness.js';
+import { compileWasm } from '../../../src/lib/host/engine-module.js';
+import { createRecordingEnv } from '../../../src/lib/host/env/index.js';
+import { buildHostFunctions } from '../../../src/lib/host/functions/index.js';
+import { PluginInstance } from '../../../src/lib/host/instance.js';
+import { openKvStore } from '../../../src/lib/host/storage/index.js';
+import { parseManifest } from '../../../src/lib/manifest/index.js';
+import { buildSource } from '../../helpers/host.js';
+import { fixtureDir, startPlugin, type Running } from './harness.js';
 
 describe('storage.kv through a real plugin', () => {
   let p: Running;
@@ -53,5 +60,51 @@ describe('storage.kv through a real plugin', () => {
     expect(p.warnings).toContain('owncast_kv_set from kv-counter: key is 1025 bytes, limit is 1024 — dropped');
     await p.call('/setKeyRepeat', { char: 'k', count: 1024, value: 'v' });
     expect(p.kv.get('kv-counter', 'k'.repeat(1024))).toBe('v');
+  });
+});
+
+describe('a self-contained plugin.wasm links and runs against the same host functions', () => {
+  it('KV set/get from a plugin.wasm', async () => {
+    const source = await buildSource(fixtureDir('kv-counter'), 'wasm');
+    const manifest = parseManifest(source.manifestJson).manifest!;
+    const kv = openKvStore(':memory:');
+    const instance = await PluginInstance.create({
+      module: await compileWasm(source.wasm!),
+      config: { __slug: manifest.slug, manifest: source.manifestJson },
+      hostFunctions: buildHostFunctions(
+        {
+          slug: manifest.slug,
+          name: manifest.name,
+          botDisplayName: manifest.name,
+          permissions: new Set(manifest.permissions),
+          manifest,
+          manifestJson: source.manifestJson,
+          assets: null,
+          publicFiles: null,
+          configOverrides: {},
+        },
+        { env: createRecordingEnv(), kv, log: { warn: () => undefined, plugin: () => undefined } },
+      ),
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    try {
+      const http = async (path: string) =>
+        JSON.parse(
+          JSON.parse(
+            (
+              await instance.call(
+                'on_http_request',
+                JSON.stringify({ method: 'POST', path, query: {}, headers: {}, body: '{}', remoteAddr: '', authenticated: false }),
+              )
+            ).text(),
+          ).body,
+        );
+      expect(await http('/visit')).toEqual({ result: 1 });
+      expect(await http('/visit')).toEqual({ result: 2 });
+      expect(kv.get('kv-counter', 'visits')).toBe('2');
+    } finally {
+      await instance.close();
+      kv.close();
+    }
   });
 });
