@@ -93,6 +93,21 @@ describe('notifications, uploads, SSE and emits through a real plugin', () => {
   });
 });
 
+describe('late wiring', () => {
+  it('an event sink assigned after the host functions were built receives the emits', async () => {
+    const p = await startPlugin('announcer');
+    try {
+      const emitted: string[] = [];
+      await p.call('/emit', { type: 'x.before', payload: 1 });
+      p.deps.events = { emit: (_slug, type) => void emitted.push(type) };
+      await p.call('/emit', { type: 'x.after', payload: 2 });
+      expect(emitted).toEqual(['x.after']);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe('fediverse.post: rate limit and kill switch', () => {
   let p: Running;
   let now = Date.parse('2026-11-29T20:00:00Z');

@@ -61,18 +61,18 @@ export function readRuntimeActions(kv: KvStore, slug: string): ActionButton[] {
 }
 
 /** ui.modify: runtime action buttons, stored in the plugin's own KV namespace (no storage.kv needed). */
-export function actionFunctions({ kv, log }: HostDeps): Impls {
+export function actionFunctions(deps: HostDeps): Impls {
   return {
     owncast_add_actions: (c) => {
       const { slug, manifest } = c.caller;
       const decoded = decode<Partial<ActionButton>[]>(c.text(0), actionList);
-      if (!decoded.ok) return log.warn(`owncast_add_actions from ${slug}: invalid JSON: ${decoded.error}`);
+      if (!decoded.ok) return deps.log.warn(`owncast_add_actions from ${slug}: invalid JSON: ${decoded.error}`);
       // production reads http.serve from the manifest, like the manifest's own actions
       const checked = validateRuntimeActions(slug, manifest.permissions.includes('http.serve'), (decoded.value ?? []).map(withZeroValues));
-      if (!checked.ok) return log.warn(`owncast_add_actions from ${slug}: ${checked.error}`);
-      const combined = [...readRuntimeActions(kv, slug), ...checked.actions];
-      kv.set(slug, RUNTIME_ACTIONS_KEY, encode(actionList, combined));
+      if (!checked.ok) return deps.log.warn(`owncast_add_actions from ${slug}: ${checked.error}`);
+      const combined = [...readRuntimeActions(deps.kv, slug), ...checked.actions];
+      deps.kv.set(slug, RUNTIME_ACTIONS_KEY, encode(actionList, combined));
     },
-    owncast_clear_actions: (c) => kv.delete(c.caller.slug, RUNTIME_ACTIONS_KEY),
+    owncast_clear_actions: (c) => deps.kv.delete(c.caller.slug, RUNTIME_ACTIONS_KEY),
   };
 }

@@ -3,11 +3,11 @@ import type { HostDeps } from './deps.js';
 import { sanitizePluginLogMessage } from './log.js';
 
 /** Ambient functions (no permission): the plugin's own config and assets, and its log. */
-export function ambientFunctions({ log }: HostDeps): Impls {
+export function ambientFunctions(deps: HostDeps): Impls {
   const logAt =
     (level: 'info' | 'warn' | 'error'): Impl =>
     (c) =>
-      log.plugin(c.caller.slug, level, sanitizePluginLogMessage(bytesArg(c, 0)));
+      deps.log.plugin(c.caller.slug, level, sanitizePluginLogMessage(bytesArg(c, 0)));
 
   return {
     owncast_config_get: (c) => {

@@ -7,8 +7,7 @@ export const GRANT_OUTSIDE_HTTP = 'grantSession is only available inside an on_h
 
 /** auth.gate: sessions exist only on the response of an HTTP request the plugin is handling. */
 export function authFunctions(deps: HostDeps): Impls {
-  const { env } = deps;
-  const sinkFor = deps.authSink ?? currentAuthSink;
+  const sinkFor = (slug: string) => (deps.authSink ?? currentAuthSink)(slug);
   const result = (error?: string) => encodeStruct(WIRE.authResult, { error });
 
   return {
@@ -18,7 +17,8 @@ export function authFunctions(deps: HostDeps): Impls {
       if (!req.ok) return result(`invalid request: ${req.error}`);
       const userId = req.value.userId ?? '';
       if (userId === '') return result('userId is required');
-      if (!env.auth) return result('auth.gate is not available on this host');
+      const auth = deps.env.auth;
+      if (!auth) return result('auth.gate is not available on this host');
       // Checked before minting, so a timer or event handler cannot mint tokens that no
       // cookie would ever carry.
       const sink = sinkFor(slug);
@@ -26,7 +26,7 @@ export function authFunctions(deps: HostDeps): Impls {
       const ttl = clampSessionTtl(Number(req.value.ttl ?? 0));
       let token: string;
       try {
-        token = env.auth.grantSession(slug, userId, ttl);
+        token = auth.grantSession(slug, userId, ttl);
       } catch (err) {
         return result(errorMessage(err));
       }
@@ -34,7 +34,7 @@ export function authFunctions(deps: HostDeps): Impls {
       return result();
     },
     owncast_auth_end_session: (c) => {
-      env.auth?.endSession?.(c.caller.slug);
+      deps.env.auth?.endSession?.(c.caller.slug);
       sinkFor(c.caller.slug)?.end();
     },
   };

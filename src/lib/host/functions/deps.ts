@@ -43,6 +43,11 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * Everything the host functions use. Fields are read on every call, not when the functions
+ * are built, so a part created later (the dispatcher's EventSink and TimerService) can be
+ * assigned after the plugins' host functions exist, as production wires Emit post-load.
+ */
 export interface HostDeps {
   env: HostEnv;
   kv: KvStore;

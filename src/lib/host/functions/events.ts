@@ -14,13 +14,13 @@ export const MAX_TIMER_DELAY_MS = 86_400_000n;
 const decoder = new TextDecoder();
 
 /** events.emit, the ambient timers, and http.sse's send. */
-export function eventFunctions({ env, events, timers, log }: HostDeps): Impls {
+export function eventFunctions(deps: HostDeps): Impls {
   return {
     owncast_emit_event: (c) => {
       const slug = c.caller.slug;
       const eventType = c.text(0);
       if (RESERVED_EVENT_TYPES.has(eventType)) {
-        return log.warn(
+        return deps.log.warn(
           `owncast_emit_event from ${slug}: ${JSON.stringify(eventType)} is a reserved host event type and cannot be emitted by a plugin`,
         );
       }
@@ -31,21 +31,22 @@ export function eventFunctions({ env, events, timers, log }: HostDeps): Impls {
         try {
           JSON.parse(payload);
         } catch (err) {
-          return log.warn(`owncast_emit_event from ${slug}: invalid JSON payload: ${(err as Error).message}`);
+          return deps.log.warn(`owncast_emit_event from ${slug}: invalid JSON payload: ${(err as Error).message}`);
         }
       }
-      events?.emit(slug, eventType, payload);
+      deps.events?.emit(slug, eventType, payload);
     },
 
     owncast_timer_set: (c) => {
       // Go reads the slots as uint64: a negative delay is huge, and clamps to the ceiling.
       let delay = u64Arg(c, 1);
       if (delay > MAX_TIMER_DELAY_MS) delay = MAX_TIMER_DELAY_MS;
+      const timers = deps.timers;
       if (!timers) return 1;
       return timers.set(c.caller.slug, u64Arg(c, 0), delay, c.args[2] === 1n) ? 1 : 0;
     },
-    owncast_timer_clear: (c) => timers?.clear(c.caller.slug, u64Arg(c, 0)),
+    owncast_timer_clear: (c) => deps.timers?.clear(c.caller.slug, u64Arg(c, 0)),
 
-    owncast_sse_send: (c) => env.sse?.send(c.caller.slug, c.text(0), c.text(1), c.text(2)),
+    owncast_sse_send: (c) => deps.env.sse?.send(c.caller.slug, c.text(0), c.text(1), c.text(2)),
   };
 }

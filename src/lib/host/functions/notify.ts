@@ -11,32 +11,31 @@ export type PostLog = Map<string, number[]>;
 
 /** notifications.send and fediverse.post. */
 export function notifyFunctions(deps: HostDeps, posts: PostLog): Impls {
-  const { env, log } = deps;
-  const clock = deps.clock ?? { now: Date.now };
-  const max = deps.fediverse?.maxPostsPerHour ?? FEDIVERSE_POSTS_PER_HOUR;
-  const warn = (fn: string, slug: string, message: string) => log.warn(`${fn} from ${slug}: ${message}`);
+  const warn = (fn: string, slug: string, message: string) => deps.log.warn(`${fn} from ${slug}: ${message}`);
 
   return {
-    owncast_notify_discord: (c) => env.notifications.discord(c.caller.slug, c.text(0)),
+    owncast_notify_discord: (c) => deps.env.notifications.discord(c.caller.slug, c.text(0)),
     owncast_notify_browser_push: (c) => {
       const p = decode<Partial<BrowserPushPayload>>(c.text(0), { struct: WIRE.BrowserPushPayload });
       if (!p.ok) return warn('owncast_notify_browser_push', c.caller.slug, `invalid JSON: ${p.error}`);
-      env.notifications.browserPush(c.caller.slug, { title: '', ...p.value });
+      deps.env.notifications.browserPush(c.caller.slug, { title: '', ...p.value });
     },
     owncast_notify_fediverse: (c) => {
       const p = decode<Partial<FediversePayload>>(c.text(0), { struct: WIRE.FediversePayload });
       if (!p.ok) return warn('owncast_notify_fediverse', c.caller.slug, `invalid JSON: ${p.error}`);
-      env.notifications.fediverse(c.caller.slug, { type: '', body: '', ...p.value });
+      deps.env.notifications.fediverse(c.caller.slug, { type: '', body: '', ...p.value });
     },
 
     owncast_fediverse_post: (c) => {
       const slug = c.caller.slug;
-      if (!env.fediverse) return null;
+      const fediverse = deps.env.fediverse;
+      if (!fediverse) return null;
       if (deps.fediverse?.postingEnabled?.() === false) {
         warn('owncast_fediverse_post', slug, 'posting to the fediverse is turned off for plugins by the admin; dropped');
         return null;
       }
-      const now = clock.now();
+      const now = (deps.clock ?? { now: Date.now }).now();
+      const max = deps.fediverse?.maxPostsPerHour ?? FEDIVERSE_POSTS_PER_HOUR;
       const recent = (posts.get(slug) ?? []).filter((t) => now - t < HOUR_MS);
       posts.set(slug, recent);
       if (recent.length >= max) {
@@ -45,7 +44,7 @@ export function notifyFunctions(deps: HostDeps, posts: PostLog): Impls {
       }
       let url: string;
       try {
-        url = env.fediverse.post(slug, c.text(0));
+        url = fediverse.post(slug, c.text(0));
       } catch (err) {
         warn('owncast_fediverse_post', slug, errorMessage(err));
         return null;

@@ -7,11 +7,11 @@ export const KV_VALUE_MAX_BYTES = 256 * 1024;
 export const FS_UNAVAILABLE = 'filesystem unavailable';
 
 /** storage.kv, storage.fs and storage.upload. */
-export function storageFunctions({ env, kv, fs, log }: HostDeps): Impls {
-  const warn = (fn: string, slug: string, message: string) => log.warn(`${fn} from ${slug}: ${message}`);
+export function storageFunctions(deps: HostDeps): Impls {
+  const warn = (fn: string, slug: string, message: string) => deps.log.warn(`${fn} from ${slug}: ${message}`);
 
   return {
-    owncast_kv_get: (c) => kv.get(c.caller.slug, c.text(0)),
+    owncast_kv_get: (c) => deps.kv.get(c.caller.slug, c.text(0)),
     owncast_kv_set: (c) => {
       const slug = c.caller.slug;
       // Caps are in bytes as the plugin sent them; oversized writes are dropped, not truncated.
@@ -23,32 +23,32 @@ export function storageFunctions({ env, kv, fs, log }: HostDeps): Impls {
       if (valueBytes > KV_VALUE_MAX_BYTES) {
         return warn('owncast_kv_set', slug, `value is ${valueBytes} bytes, limit is ${KV_VALUE_MAX_BYTES} — dropped`);
       }
-      kv.set(slug, c.text(0), c.text(1));
+      deps.kv.set(slug, c.text(0), c.text(1));
     },
 
-    owncast_fs_read: (c) => fs?.sandbox(c.caller.slug).read(c.text(0)) ?? null,
+    owncast_fs_read: (c) => deps.fs?.sandbox(c.caller.slug).read(c.text(0)) ?? null,
     owncast_fs_write: (c) => {
-      if (!fs) return okResult(FS_UNAVAILABLE);
-      const result = fs.sandbox(c.caller.slug).write(c.text(0), bytesArg(c, 1));
+      if (!deps.fs) return okResult(FS_UNAVAILABLE);
+      const result = deps.fs.sandbox(c.caller.slug).write(c.text(0), bytesArg(c, 1));
       if (!result.ok) warn('owncast_fs_write', c.caller.slug, result.error ?? 'failed');
       return okResult(result.ok ? undefined : (result.error ?? 'write failed'));
     },
     owncast_fs_list: (c) => {
-      const names = fs?.sandbox(c.caller.slug).list(c.text(0));
+      const names = deps.fs?.sandbox(c.caller.slug).list(c.text(0));
       return names ? encode({ slice: 'string' }, names) : null;
     },
     owncast_fs_delete: (c) => {
-      if (!fs) return okResult(FS_UNAVAILABLE);
-      const result = fs.sandbox(c.caller.slug).delete(c.text(0));
+      if (!deps.fs) return okResult(FS_UNAVAILABLE);
+      const result = deps.fs.sandbox(c.caller.slug).delete(c.text(0));
       if (!result.ok) warn('owncast_fs_delete', c.caller.slug, result.error ?? 'failed');
       return okResult(result.ok ? undefined : (result.error ?? 'delete failed'));
     },
-    owncast_fs_exists: (c) => (fs?.sandbox(c.caller.slug).exists(c.text(0)) ? 1 : 0),
+    owncast_fs_exists: (c) => (deps.fs?.sandbox(c.caller.slug).exists(c.text(0)) ? 1 : 0),
 
     owncast_storage_upload: (c) => {
-      if (!env.storage) return null;
+      if (!deps.env.storage) return null;
       try {
-        const url = env.storage.upload(c.caller.slug, c.text(0), bytesArg(c, 1));
+        const url = deps.env.storage.upload(c.caller.slug, c.text(0), bytesArg(c, 1));
         return encodeStruct(WIRE.UploadResult, { url });
       } catch (err) {
         warn('owncast_storage_upload', c.caller.slug, errorMessage(err));

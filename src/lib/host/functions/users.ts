@@ -24,17 +24,17 @@ export function namespacedAuthId(slug: string, authId: string): string {
   return `plugin:${slug}:${authId}`;
 }
 
-export function usersFunctions({ env }: HostDeps): Impls {
+export function usersFunctions(deps: HostDeps): Impls {
   const registerResult = (r: { userId?: string; error?: string }) => encodeStruct(WIRE.UserRegisterResult, r);
 
   return {
-    owncast_users_list: (c) => encodeList(WIRE.HostUser, env.users.list(c.caller.slug)),
+    owncast_users_list: (c) => encodeList(WIRE.HostUser, deps.env.users.list(c.caller.slug)),
     owncast_user_get: (c) => {
-      const user = env.users.get(c.caller.slug, c.text(0));
+      const user = deps.env.users.get(c.caller.slug, c.text(0));
       return user ? encodeStruct(WIRE.HostUser, user) : null;
     },
-    owncast_user_set_enabled: (c) => env.users.setEnabled(c.caller.slug, c.text(0), c.args[1] !== 0n, c.text(2)),
-    owncast_ban_ip: (c) => env.users.banIP(c.caller.slug, c.text(0)),
+    owncast_user_set_enabled: (c) => deps.env.users.setEnabled(c.caller.slug, c.text(0), c.args[1] !== 0n, c.text(2)),
+    owncast_ban_ip: (c) => deps.env.users.banIP(c.caller.slug, c.text(0)),
 
     owncast_users_register: (c) => {
       const slug = c.caller.slug;
@@ -49,9 +49,9 @@ export function usersFunctions({ env }: HostDeps): Impls {
           error: `scope ${JSON.stringify(refused)} cannot be assigned by a plugin (allowed: ${[...ASSIGNABLE_USER_SCOPES].join(', ')})`,
         });
       }
-      if (!env.users.register) return registerResult({ error: 'users.register is not available on this host' });
+      if (!deps.env.users.register) return registerResult({ error: 'users.register is not available on this host' });
       try {
-        const userId = env.users.register(slug, {
+        const userId = deps.env.users.register(slug, {
           authId: namespacedAuthId(slug, authId),
           pluginAuthId: authId,
           displayName: req.value.displayName ?? '',

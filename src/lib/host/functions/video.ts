@@ -45,10 +45,10 @@ function withZeroValues(v: Partial<StreamVariant>): StreamVariant {
 }
 
 /** videoconfig.read / videoconfig.write. */
-export function videoFunctions({ env, log }: HostDeps): Impls {
+export function videoFunctions(deps: HostDeps): Impls {
   return {
     owncast_video_config_read: (c) => {
-      const cfg = env.videoConfig.read(c.caller.slug);
+      const cfg = deps.env.videoConfig.read(c.caller.slug);
       return encodeStruct(VIDEO_CONFIG, { ...cfg, variants: cfg.variants ?? [] });
     },
     owncast_video_config_write: (c) => {
@@ -56,16 +56,16 @@ export function videoFunctions({ env, log }: HostDeps): Impls {
       const parsed = decode<VideoConfigUpdate>(c.text(0), { struct: VIDEO_CONFIG_UPDATE });
       if (!parsed.ok) {
         // production: a payload that does not unmarshal answers 0 (the SDK throws)
-        log.warn(`owncast_video_config_write from ${slug}: invalid JSON: ${parsed.error}`);
+        deps.log.warn(`owncast_video_config_write from ${slug}: invalid JSON: ${parsed.error}`);
         return null;
       }
       const update: VideoConfigUpdate = { ...parsed.value };
       if (update.variants) update.variants = update.variants.map(withZeroValues);
       const problem = videoConfigUpdateProblem(update);
       if (problem) return okResult(problem);
-      if (!env.videoConfig.write) return okResult();
+      if (!deps.env.videoConfig.write) return okResult();
       try {
-        env.videoConfig.write(slug, update);
+        deps.env.videoConfig.write(slug, update);
         return okResult();
       } catch (err) {
         return okResult(errorMessage(err));
