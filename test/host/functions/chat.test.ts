@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createRecordingEnv, sampleWorld } from '../../../src/lib/host/env/index.js';
+import { createDevEnv, createRecordingEnv, sampleWorld } from '../../../src/lib/host/env/index.js';
 import { chatMessage } from '../../helpers/host.js';
 import { startPlugin, type Running } from './harness.js';
 
@@ -89,5 +89,22 @@ describe('chat.* through a real plugin', () => {
     await p.call('/delete', { id: 'msg-2' });
     await p.event('chat.message.received', chatMessage('buy spam now', { id: 'msg-99' }));
     expect(p.env.callsOf('chat.deleteMessage').map((c) => c.args.messageId)).toEqual(['msg-2', 'msg-99']);
+  });
+});
+
+describe('the dev env under a real plugin', () => {
+  it('prints what the plugin does and shows its own message in the history it reads back', async () => {
+    const lines: string[] = [];
+    const p = await startPlugin('chat-bot', { env: createDevEnv((l) => lines.push(l)) });
+    try {
+      await p.call('/send', { text: 'hello from dev' });
+      await p.call('/kick', { clientId: 103 });
+      expect(lines).toEqual(['[chat-bot] chat  Helper Bot: hello from dev', '[chat-bot] moderation: kicked client 103']);
+      const last = (await p.call('/history', { limit: 1 })) as { body: string; user: unknown }[];
+      expect(last).toMatchObject([{ body: 'hello from dev', user: { id: 'bot-chat-bot', displayName: 'Helper Bot', isBot: true } }]);
+      expect(((await p.call('/clients')) as { id: number }[]).map((c) => c.id)).toEqual([101, 102]);
+    } finally {
+      await p.close();
+    }
   });
 });

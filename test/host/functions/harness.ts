@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { parseManifest } from '../../../src/lib/manifest/index.js';
 import { loadEngineModule } from '../../../src/lib/host/engine-module.js';
-import { createRecordingEnv, type RecordingEnv } from '../../../src/lib/host/env/index.js';
+import { createRecordingEnv, type HostEnv, type RecordingEnv } from '../../../src/lib/host/env/index.js';
 import { buildHostFunctions, type HostDeps } from '../../../src/lib/host/functions/index.js';
 import { PluginInstance } from '../../../src/lib/host/instance.js';
 import { createFsSandboxes, openKvStore, type KvStore } from '../../../src/lib/host/storage/index.js';
@@ -24,7 +24,8 @@ export interface StartOptions {
   permissions?: string[];
   configOverrides?: Record<string, unknown>;
   assets?: FileSource | null;
-  env?: RecordingEnv;
+  /** Default: a fresh recording env. */
+  env?: HostEnv;
   /** Extra or replacement dependencies (sql, events, timers, clock, fediverse, authSink...). */
   deps?: Partial<HostDeps>;
   /** Share one HostDeps between plugins (rate limits, warnings). */
@@ -36,6 +37,7 @@ export interface Running {
   identity: PluginIdentity;
   instance: PluginInstance;
   deps: HostDeps;
+  /** The env (a RecordingEnv unless StartOptions.env was another kind). */
   env: RecordingEnv;
   kv: KvStore;
   /** Host warnings (permission denials, drops, refusals). */
