@@ -30,7 +30,6 @@ const PRINT_MAX = 300;
 
 /** Plugin text on one terminal line: control characters (ANSI escapes included) become spaces. */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return clean.length > PRINT_MAX ? `${clean.slice(0, PRINT_MAX)}…` : clean;
 }
