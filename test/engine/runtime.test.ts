@@ -148,7 +148,7 @@ describe('top-level host calls', () => {
   it('a plugin.wasm whose top level calls the host is evaluated on its first call, and works', async () => {
     const { host, rec } = recordingHost();
     try {
-      rec.kv.set('toplevel-host/greeting', 'hi from kv');
+      host.kv.set('toplevel-host', 'greeting', 'hi from kv');
       const plugin = await host.load(await buildSource(fixture('toplevel-host'), 'wasm'));
       await plugin.notify('chat.message.received', chatMessage('anything'));
       expect(rec.chat.map((c) => c.text)).toEqual(['hi from kv']);

@@ -4,35 +4,30 @@ import { join } from 'node:path';
 
 import { buildPlugin, type BuildOptions } from '../../src/lib/compiler/index.js';
 import { createCaptureStream, createContext } from '../../src/lib/context.js';
-import { PluginHost, type HostEnv, type LoadedPlugin, type PluginSource } from '../../src/lib/host/host.js';
+import { withChatLog, type ChatSend } from '../../src/lib/demo/pipeline.js';
+import { createRecordingEnv, type RecordingEnv } from '../../src/lib/host/env/index.js';
+import { PluginHost, type LoadedPlugin, type PluginHostOptions, type PluginSource } from '../../src/lib/host/host.js';
 
 export interface Recorded {
-  chat: { slug: string; text: string; kind: string }[];
-  kv: Map<string, string>;
+  /** Chat lines plugins sent, in order (kind: chat, action, system or direct). */
+  chat: ChatSend[];
+  /** Every call into Owncast's services (the recording HostEnv). */
+  env: RecordingEnv;
   warnings: string[];
   logs: { slug: string; level: string; message: string }[];
 }
 
-/** A host whose Owncast services record what plugins do. */
-export function recordingHost(): { host: PluginHost; rec: Recorded } {
-  const rec: Recorded = { chat: [], kv: new Map(), warnings: [], logs: [] };
-  const env: HostEnv = {
-    chat: {
-      send: (slug, text, kind) => rec.chat.push({ slug, text, kind }),
-      sendTo: (slug, clientId, text) => rec.chat.push({ slug, text, kind: `to:${clientId}` }),
-    },
-    kv: {
-      get: (slug, key) => rec.kv.get(`${slug}/${key}`) ?? null,
-      set: (slug, key, value) => void rec.kv.set(`${slug}/${key}`, value),
-    },
-    events: { emit: () => undefined },
-  };
+/** A host (in-memory storage) whose Owncast services record what plugins do. */
+export function recordingHost(options: Partial<PluginHostOptions> = {}): { host: PluginHost; rec: Recorded } {
+  const env = createRecordingEnv();
+  const rec: Recorded = { chat: [], env, warnings: [], logs: [] };
   const host = new PluginHost({
-    env,
-    logger: {
-      warn: (m) => rec.warnings.push(m),
-      plugin: (slug, level, message) => rec.logs.push({ slug, level, message }),
+    env: withChatLog(env, rec.chat),
+    log: {
+      warn: (m) => void rec.warnings.push(m),
+      plugin: (slug, level, message) => void rec.logs.push({ slug, level, message }),
     },
+    ...options,
   });
   return { host, rec };
 }

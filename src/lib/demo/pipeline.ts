@@ -1,3 +1,4 @@
+import type {HostEnv} from '../host/env/index.js'
 import {PluginError, isPluginError} from '../errors.js'
 import {Dispatcher, filterChain as dispatcherFilterChain} from '../host/dispatch/index.js'
 import type {FilterResult, Subscriptions} from '../host/host.js'
@@ -24,6 +25,28 @@ export interface ChatSend {
   kind: 'chat' | 'action' | 'system' | 'direct'
   /** `direct` only: the connection the message went to. */
   clientId?: string
+}
+
+/**
+ * `base` with its chat calls also appended to `log` as {@link ChatSend}s, so a transcript can
+ * list what each message made the plugins say.
+ */
+export function withChatLog(base: HostEnv, log: ChatSend[]): HostEnv {
+  const kinds = {bot: 'chat', action: 'action', system: 'system'} as const
+  return {
+    ...base,
+    chat: {
+      ...base.chat,
+      send: (req) => {
+        log.push({slug: req.slug, text: req.text, kind: kinds[req.kind]})
+        base.chat.send(req)
+      },
+      sendTo: (slug, clientId, text) => {
+        log.push({slug, text, kind: 'direct', clientId: String(clientId)})
+        base.chat.sendTo(slug, clientId, text)
+      },
+    },
+  }
 }
 
 /** A failed plugin call, flattened for transcripts and JSON. */

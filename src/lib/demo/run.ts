@@ -5,8 +5,9 @@ import path from 'node:path'
 import {buildPlugin, type BuildTarget} from '../compiler/index.js'
 import type {Context} from '../context.js'
 import {UserError} from '../errors.js'
-import {PluginHost, type HostEnv, type LoadedPlugin, type PluginSource} from '../host/host.js'
-import {runChatPipeline, type ChatSend, type PipelineResult} from './pipeline.js'
+import {createRecordingEnv, sampleWorld} from '../host/env/index.js'
+import {PluginHost, type LoadedPlugin, type PluginSource} from '../host/host.js'
+import {runChatPipeline, withChatLog, type ChatSend, type PipelineResult} from './pipeline.js'
 import {DEMO_CHAT, chatPayload, type DemoViewer, type ScriptedMessage} from './script.js'
 
 /** The examples the demo runs, relative to the tool's root. */
@@ -97,31 +98,10 @@ export async function runDemo(ctx: Context, options: DemoOptions = {}): Promise<
   const chatLog: ChatSend[] = []
   const logs: PluginLog[] = []
   const warnings: string[] = []
-  const kv = new Map<string, string>()
-  const warnedEmit = new Set<string>()
-  const env: HostEnv = {
-    chat: {
-      send: (slug, text, kind) => void chatLog.push({slug, text, kind}),
-      sendTo: (slug, clientId, text) => void chatLog.push({slug, text, kind: 'direct', clientId: String(clientId)}),
-    },
-    kv: {
-      get: (slug, key) => kv.get(`${slug}\0${key}`) ?? null,
-      set: (slug, key, value) => void kv.set(`${slug}\0${key}`, value),
-    },
-    events: {
-      emit: (slug, eventType) => {
-        if (warnedEmit.has(slug)) return
-        warnedEmit.add(slug)
-        const message = `plugin "${slug}" emitted "${eventType}": the demo does not deliver plugin events`
-        warnings.push(message)
-        ctx.logger.warn(message)
-      },
-    },
-  }
   const host = new PluginHost({
-    env,
+    env: withChatLog(createRecordingEnv(sampleWorld()), chatLog),
     cwd: ctx.cwd,
-    logger: {
+    log: {
       warn: (message) => {
         warnings.push(message)
         ctx.logger.warn(message)

@@ -1,33 +1,19 @@
-import { dirname, relative, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import { PluginError } from '../errors.js';
 import { parseManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/index.js';
+import { Dispatcher, namespaceSubscriptions, type Scheduler } from './dispatch/index.js';
+import type { HostEnv } from './env/index.js';
+import { buildHostFunctions, type Clock, type HostDeps, type SqlService } from './functions/index.js';
 import { compileWasm, loadEngineModule } from './engine-module.js';
-import { createHostFunctions, type HostImplementation } from './host-functions.js';
-import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger } from './instance.js';
+import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, type HostFunction } from './instance.js';
+import { checkRegistration } from './manager/agreement.js';
 import { StackMapper } from './source-map.js';
-
-/** Owncast's services as the plugins see them. Tests record calls; the dev server prints them. */
-export interface HostEnv {
-  chat: {
-    send(slug: string, text: string, kind: 'chat' | 'action' | 'system'): void;
-    sendTo(slug: string, clientId: bigint, text: string): void;
-  };
-  kv: {
-    get(slug: string, key: string): string | null;
-    set(slug: string, key: string, value: string): void;
-  };
-  events: {
-    emit(slug: string, eventType: string, payloadJson: string): void;
-  };
-}
-
-/** Where host diagnostics go (permission warnings, plugin console output). */
-export interface HostLogger {
-  warn(message: string): void;
-  plugin(slug: string, level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
-}
+import { createFsSandboxes, openKvStore, type KvStore } from './storage/index.js';
+import type { CallablePlugin, FileSource, HostLog, PluginCommand, PluginIdentity } from './types.js';
 
 /** A built plugin to load: a shared-engine script (plugin.js) or a self-contained plugin.wasm. */
 export interface PluginSource {
@@ -38,6 +24,10 @@ export interface PluginSource {
   sourceMap?: string;
   /** Where the source map lives, so its relative source paths resolve. */
   sourceMapFile?: string;
+  assets?: FileSource | null;
+  publicFiles?: FileSource | null;
+  /** Admin overrides of the manifest's config values. */
+  configOverrides?: Record<string, unknown>;
 }
 
 export interface Subscriptions {
@@ -46,8 +36,10 @@ export interface Subscriptions {
 }
 
 export interface Registration {
+  /** As register() reported them (custom hooks not yet namespaced). */
   subscriptions: Subscriptions;
-  commands: unknown[];
+  commands: PluginCommand[];
+  /** The parsed register() output. */
   raw: Record<string, unknown>;
 }
 
@@ -56,47 +48,50 @@ export type FilterResult =
   | { action: 'modify'; payload: unknown }
   | { action: 'drop'; reason?: string };
 
-const KV_KEY_MAX = 1024;
-const KV_VALUE_MAX = 256 * 1024;
+/** Per-export budgets, as the engine enforces them (engine/src/glue.c); the host uses them for its own deadlines. */
+export const EXPORT_BUDGET_MS: Record<EngineExport, number> = {
+  register: 10_000,
+  on_event: 500,
+  on_filter: 50,
+  on_http_request: 5_000,
+  on_auth_check: 5_000,
+  on_tab_content: 5_000,
+  on_page_content: 5_000,
+  on_page_styles: 5_000,
+  on_page_scripts: 5_000,
+};
 
-/** The host functions this minimal host implements (the rest are no-ops returning 0). */
-function implementations(env: HostEnv, logger: HostLogger): Partial<Record<string, HostImplementation>> {
-  return {
-    owncast_send_chat: (c) => env.chat.send(c.caller.slug, c.text(0), 'chat'),
-    owncast_send_chat_action: (c) => env.chat.send(c.caller.slug, c.text(0), 'action'),
-    owncast_send_chat_system: (c) => env.chat.send(c.caller.slug, c.text(0), 'system'),
-    owncast_send_chat_to: (c) => env.chat.sendTo(c.caller.slug, c.args[0] as bigint, c.text(1)),
-    owncast_kv_get: (c) => env.kv.get(c.caller.slug, c.text(0)),
-    owncast_kv_set: (c) => {
-      const key = c.text(0);
-      const value = c.text(1);
-      if (Buffer.byteLength(key) > KV_KEY_MAX || Buffer.byteLength(value) > KV_VALUE_MAX) {
-        logger.warn(`owncast_kv_set: plugin "${c.caller.slug}" wrote a key or value over the limit (key 1 KiB, value 256 KiB); dropped`);
-        return;
-      }
-      env.kv.set(c.caller.slug, key, value);
-    },
-    owncast_emit_event: (c) => env.events.emit(c.caller.slug, c.text(0), c.text(1)),
-    owncast_log_info: (c) => logger.plugin(c.caller.slug, 'info', c.text(0)),
-    owncast_log_warning: (c) => logger.plugin(c.caller.slug, 'warn', c.text(0)),
-    owncast_log_error: (c) => logger.plugin(c.caller.slug, 'error', c.text(0)),
-  };
-}
-
-/** One loaded plugin: its instance, what it registered, and how to map its stack traces. */
-export class LoadedPlugin {
+/** One loaded plugin: its identity, instance, what it registered, and how to map its stack traces. */
+export class LoadedPlugin implements CallablePlugin {
   readonly slug: string;
+  readonly identity: PluginIdentity;
   readonly manifest: Manifest;
   readonly registration: Registration;
+  /** register()'s output text, verbatim. */
+  readonly registerOutput: string;
+  /** Notify subscriptions as the dispatcher matches them: custom hooks namespaced to this plugin. */
+  readonly subscriptions: Subscriptions;
+  readonly commands: PluginCommand[];
   readonly instance: PluginInstance;
   readonly #mapper: StackMapper | null;
 
-  constructor(manifest: Manifest, registration: Registration, instance: PluginInstance, mapper: StackMapper | null) {
-    this.slug = manifest.slug;
-    this.manifest = manifest;
-    this.registration = registration;
-    this.instance = instance;
-    this.#mapper = mapper;
+  constructor(parts: {
+    identity: PluginIdentity;
+    registration: Registration;
+    registerOutput: string;
+    notify: { event: string }[];
+    instance: PluginInstance;
+    mapper: StackMapper | null;
+  }) {
+    this.identity = parts.identity;
+    this.slug = parts.identity.slug;
+    this.manifest = parts.identity.manifest;
+    this.registration = parts.registration;
+    this.registerOutput = parts.registerOutput;
+    this.subscriptions = { notify: parts.notify, filter: parts.registration.subscriptions.filter };
+    this.commands = parts.registration.commands;
+    this.instance = parts.instance;
+    this.#mapper = parts.mapper;
   }
 
   /** Calls an export; a failure becomes a PluginError naming the plugin and export, its stack source-mapped. */
@@ -108,12 +103,12 @@ export class LoadedPlugin {
     }
   }
 
-  /** Delivers a notification: {eventType, payload} to on_event. */
+  /** Delivers a notification straight to this plugin (no dispatcher): {eventType, payload} to on_event. */
   async notify(eventType: string, payload: unknown): Promise<void> {
     await this.call('on_event', JSON.stringify({ eventType, payload }));
   }
 
-  /** Runs the plugin's filter on an event. */
+  /** Runs this plugin's filter on an event (no dispatcher). */
   async filter(eventType: string, payload: unknown): Promise<FilterResult> {
     const out = await this.call('on_filter', JSON.stringify({ eventType, payload }));
     if (!out) return { action: 'pass' };
@@ -149,28 +144,74 @@ export class LoadedPlugin {
 }
 
 export interface PluginHostOptions {
+  /** Owncast's services (env/: a recording fake, the dev stubs, the simulator's world). */
   env: HostEnv;
-  logger: HostLogger;
+  log: HostLog;
+  /**
+   * Where plugin storage lives: kv.db, <slug>/files/ (storage.fs), <slug>/db/ (storage.sql).
+   * Absent: KV in memory and the fs sandboxes in a temp dir removed on close (tests, simulate).
+   */
+  dataDir?: string;
+  /** storage.sql; absent: plugins get production's "SQL storage unavailable". */
+  sql?: SqlService;
+  clock?: Clock;
+  /** For timers and tick (tests pass a ManualScheduler). */
+  scheduler?: Scheduler;
+  /** Deliver `tick` once a second to plugins that subscribe to it. */
+  tick?: boolean;
   /** Working directory for showing source paths. */
   cwd?: string;
 }
 
 /**
- * The embedded host: compiles the engine once, instantiates one engine per plugin with
- * the production config keys (__slug, script, manifest), gates every host call by the
- * manifest's permissions, and calls register/on_event/on_filter.
+ * The embedded host: compiles the engine once, instantiates one engine per plugin with the
+ * production config keys (__slug, script, manifest), gives it the 49 host functions over
+ * Owncast's services and plugin storage behind the permission gate, checks register()
+ * against the manifest as production does, and dispatches events, filters, commands,
+ * emits and timers to the loaded plugins.
  */
 export class PluginHost {
+  readonly dispatcher: Dispatcher;
+  readonly kv: KvStore;
   readonly #opts: PluginHostOptions;
+  readonly #deps: HostDeps;
   readonly #plugins = new Set<LoadedPlugin>();
-  readonly #deniedWarned = new Set<string>();
+  readonly #tempDir: string | null;
 
   constructor(opts: PluginHostOptions) {
     this.#opts = opts;
+    this.#tempDir = opts.dataDir ? null : mkdtempSync(join(tmpdir(), 'ocp-host-'));
+    const dataDir = opts.dataDir ?? this.#tempDir!;
+    this.kv = openKvStore(opts.dataDir ? join(opts.dataDir, 'kv.db') : ':memory:');
+    this.dispatcher = new Dispatcher({
+      plugins: () => [...this.#plugins],
+      log: opts.log,
+      sendSystem: (text) => opts.env.chat.send({ slug: '', botDisplayName: 'Owncast', kind: 'system', text }),
+      onDisabled: (slug, reason) =>
+        opts.log.warn(`plugin "${slug}" auto-disabled after 5 consecutive failures (${reason}); reload or re-enable it`),
+      scheduler: opts.scheduler,
+    });
+    this.#deps = {
+      env: opts.env,
+      kv: this.kv,
+      log: opts.log,
+      fs: createFsSandboxes(dataDir, {
+        onRefused: (slug, op, path, reason) => opts.log.warn(`storage.fs: plugin "${slug}" ${op} "${path}" refused: ${reason}`),
+      }),
+      sql: opts.sql,
+      events: this.dispatcher,
+      timers: this.dispatcher.timers,
+      clock: opts.clock,
+    };
+    if (opts.tick) this.dispatcher.startTick();
   }
 
   get plugins(): LoadedPlugin[] {
     return [...this.#plugins];
+  }
+
+  plugin(slug: string): LoadedPlugin | undefined {
+    return [...this.#plugins].find((p) => p.slug === slug);
   }
 
   async load(source: PluginSource): Promise<LoadedPlugin> {
@@ -184,23 +225,19 @@ export class PluginHost {
       });
     }
     const manifest = parsed.manifest;
-    const { env, logger } = this.#opts;
-    const caller = { slug: manifest.slug, permissions: new Set(manifest.permissions) };
-    const hostFunctions = createHostFunctions({
-      caller,
-      implementations: implementations(env, logger),
-      onError: (fn, err) =>
-        logger.warn(`${fn.name}: the host failed while serving plugin "${manifest.slug}": ${err instanceof Error ? err.message : String(err)}`),
-      onDenied: (fn, who) => {
-        const key = `${who.slug}\0${fn.name}`;
-        if (this.#deniedWarned.has(key)) return;
-        this.#deniedWarned.add(key);
-        logger.warn(
-          `${fn.name}: plugin "${who.slug}" lacks permission "${fn.permission}"; the call did nothing. ` +
-            `Add "${fn.permission}" to "permissions" in plugin.manifest.json.`,
-        );
-      },
-    });
+    const identity: PluginIdentity = {
+      slug: manifest.slug,
+      name: manifest.name,
+      botDisplayName: manifest.bot.displayName || manifest.name,
+      permissions: new Set(manifest.permissions),
+      manifest,
+      manifestJson: source.manifestJson,
+      assets: source.assets ?? null,
+      publicFiles: source.publicFiles ?? null,
+      configOverrides: source.configOverrides ?? {},
+    };
+    const { log } = this.#opts;
+    const hostFunctions: Record<string, HostFunction> = buildHostFunctions(identity, this.#deps);
     const module = source.wasm ? await compileWasm(source.wasm) : await loadEngineModule();
     const config: Record<string, string> = { __slug: manifest.slug, manifest: source.manifestJson };
     if (!source.wasm) {
@@ -208,59 +245,92 @@ export class PluginHost {
       config.script = source.script;
     }
     const guestLogger: GuestLogger = {
-      debug: (m) => logger.plugin(manifest.slug, 'debug', m),
-      info: (m) => logger.plugin(manifest.slug, 'info', m),
-      warn: (m) => logger.plugin(manifest.slug, 'warn', m),
-      error: (m) => logger.plugin(manifest.slug, 'error', m),
+      debug: (m) => log.plugin(manifest.slug, 'debug', m),
+      info: (m) => log.plugin(manifest.slug, 'info', m),
+      warn: (m) => log.plugin(manifest.slug, 'warn', m),
+      error: (m) => log.plugin(manifest.slug, 'error', m),
     };
     const instance = await PluginInstance.create({ module, config, hostFunctions, logger: guestLogger });
-    let mapper: StackMapper | null = null;
-    if (source.sourceMap) {
-      const base = source.sourceMapFile ? dirname(source.sourceMapFile) : undefined;
-      const cwd = this.#opts.cwd ?? process.cwd();
-      mapper = new StackMapper(source.sourceMap, {
-        resolveSource: base ? (s) => relative(cwd, resolve(base, s)) : undefined,
-      });
-    }
-    const provisional = new LoadedPlugin(manifest, emptyRegistration(), instance, mapper);
-    let registration: Registration;
+    const mapper = source.sourceMap ? this.#stackMapper(source.sourceMap, source.sourceMapFile) : null;
     try {
-      const out = await provisional.call('register');
-      registration = parseRegistration(out);
+      const probe = new LoadedPlugin({
+        identity,
+        registration: { subscriptions: { notify: [], filter: [] }, commands: [], raw: {} },
+        registerOutput: '',
+        notify: [],
+        instance,
+        mapper,
+      });
+      const registerOutput = await probe.call('register');
+      const { runtime, warnings } = checkRegistration(manifest, registerOutput);
+      for (const w of warnings) log.warn(w);
+      const notify = namespaceSubscriptions(manifest.slug, runtime.subscriptions.notify).notify;
+      const loaded = new LoadedPlugin({
+        identity,
+        registration: { subscriptions: runtime.subscriptions, commands: normalizeCommands(runtime.commands), raw: runtime.raw },
+        registerOutput,
+        notify,
+        instance,
+        mapper,
+      });
+      this.#plugins.add(loaded);
+      return loaded;
     } catch (err) {
       await instance.close();
       throw err;
     }
-    const loaded = new LoadedPlugin(manifest, registration, instance, mapper);
-    this.#plugins.add(loaded);
-    return loaded;
   }
 
   async unload(plugin: LoadedPlugin): Promise<void> {
     this.#plugins.delete(plugin);
+    if (!this.plugin(plugin.slug)) this.dispatcher.forget(plugin.slug);
     await plugin.close();
   }
 
+  /** Filters, then notifications, for any event. */
+  dispatch(eventType: string, payload: unknown) {
+    return this.dispatcher.dispatch(eventType, payload);
+  }
+
+  /** A chat message as Owncast handles one: filters, notifications, then !help and commands. */
+  dispatchChatMessage(message: unknown) {
+    return this.dispatcher.dispatchChatMessage(message);
+  }
+
   async close(): Promise<void> {
+    this.dispatcher.close();
     const all = [...this.#plugins];
     this.#plugins.clear();
     await Promise.all(all.map((p) => p.close()));
+    await this.dispatcher.idle().catch(() => undefined);
+    this.kv.close();
+    if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
+  }
+
+  #stackMapper(sourceMap: string, sourceMapFile: string | undefined): StackMapper {
+    const base = sourceMapFile ? dirname(sourceMapFile) : undefined;
+    const cwd = this.#opts.cwd ?? process.cwd();
+    return new StackMapper(sourceMap, { resolveSource: base ? (s) => relative(cwd, resolve(base, s)) : undefined });
   }
 }
 
-function emptyRegistration(): Registration {
-  return { subscriptions: { notify: [], filter: [] }, commands: [], raw: {} };
-}
-
-export function parseRegistration(out: string): Registration {
-  const raw = (out ? JSON.parse(out) : {}) as Record<string, unknown>;
-  const subs = (raw.subscriptions ?? {}) as Partial<Subscriptions>;
-  return {
-    subscriptions: {
-      notify: Array.isArray(subs.notify) ? subs.notify : [],
-      filter: Array.isArray(subs.filter) ? subs.filter.map((f) => ({ event: f.event, priority: f.priority ?? 100 })) : [],
-    },
-    commands: Array.isArray(raw.commands) ? raw.commands : [],
-    raw,
-  };
+/** register()'s commands with production's defaults filled in. */
+function normalizeCommands(list: unknown[]): PluginCommand[] {
+  const out: PluginCommand[] = [];
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const c = item as Partial<PluginCommand>;
+    if (typeof c.name !== 'string' || !c.name) continue;
+    out.push({
+      name: c.name,
+      prefix: typeof c.prefix === 'string' && c.prefix ? c.prefix : '!',
+      description: typeof c.description === 'string' ? c.description : '',
+      usage: typeof c.usage === 'string' ? c.usage : '',
+      aliases: Array.isArray(c.aliases) ? c.aliases.filter((a): a is string => typeof a === 'string') : [],
+      modOnly: c.modOnly === true,
+      caseSensitive: c.caseSensitive === true,
+      cooldownMs: typeof c.cooldownMs === 'number' && c.cooldownMs > 0 ? c.cooldownMs : 0,
+    });
+  }
+  return out;
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Dispatcher, namespaceSubscriptions, type DispatcherOptions } from '../../../src/lib/host/dispatch/index.js';
 import { loadEngineModule } from '../../../src/lib/host/engine-module.js';
 import { createHostFunctions, type HostImplementation } from '../../../src/lib/host/host-functions.js';
-import { LoadedPlugin, parseRegistration } from '../../../src/lib/host/host.js';
+import { LoadedPlugin } from '../../../src/lib/host/host.js';
+import { checkRegistration } from '../../../src/lib/host/manager/agreement.js';
 import { PluginInstance } from '../../../src/lib/host/instance.js';
 import type { CallablePlugin, PluginCommand, PluginIdentity } from '../../../src/lib/host/types.js';
 import { parseManifest } from '../../../src/lib/manifest/index.js';
@@ -86,12 +87,6 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
       hostFunctions,
       logger: { debug: log, info: log, warn: log, error: log },
     });
-    const provisional = new LoadedPlugin(manifest, parseRegistration(''), instance, null);
-    const registration = parseRegistration(await provisional.call('register'));
-    const plugin = new LoadedPlugin(manifest, registration, instance, null);
-    loaded.set(slug, plugin);
-    const namespaced = namespaceSubscriptions(slug, registration.subscriptions.notify);
-    if (namespaced.error) throw new Error(namespaced.error);
     const identity: PluginIdentity = {
       slug,
       name: manifest.name,
@@ -103,6 +98,14 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
       publicFiles: null,
       configOverrides: {},
     };
+    const empty = { subscriptions: { notify: [], filter: [] }, commands: [], raw: {} };
+    const probe = new LoadedPlugin({ identity, registration: empty, registerOutput: '', notify: [], instance, mapper: null });
+    const { runtime } = checkRegistration(manifest, await probe.call('register'));
+    const registration = { subscriptions: runtime.subscriptions, commands: runtime.commands as PluginCommand[], raw: runtime.raw };
+    const namespaced = namespaceSubscriptions(slug, registration.subscriptions.notify);
+    if (namespaced.error) throw new Error(namespaced.error);
+    const plugin = new LoadedPlugin({ identity, registration, registerOutput: '', notify: namespaced.notify, instance, mapper: null });
+    loaded.set(slug, plugin);
     const callable: CallablePlugin = {
       slug,
       identity,
