@@ -21,11 +21,13 @@ export function pluginHostLoader(host: PluginHost): LoadPlugin<HostPluginHandle>
       ...(source.wasm !== undefined ? { wasm: source.wasm } : {}),
       ...(source.sourceMap !== undefined ? { sourceMap: source.sourceMap } : {}),
       ...(source.sourceMapFile !== undefined ? { sourceMapFile: source.sourceMapFile } : {}),
+      assets: source.assets,
+      publicFiles: source.publicFiles,
     });
     return {
       slug: plugin.slug,
-      // host.ts keeps only the parsed output; its JSON is the same size the engine wrote.
-      registration: plugin.registration.raw,
+      // the output text exactly as the engine wrote it, so the 256 KiB cap is measured exactly
+      registration: plugin.registerOutput,
       plugin,
       close: () => host.unload(plugin),
     };
