@@ -82,6 +82,17 @@ const IO_OUT_READY = 4;
 const FAST_IO_MAX = 16 * 1024 * 1024;
 const DEFAULT_RECYCLE_BYTES = 40 * 1024 * 1024;
 
+// The context of the guest call executing right now. Extism runs an export synchronously
+// inside plugin.call(), and host functions run inside that, so a module variable set
+// around the synchronous part tells a host function exactly which call it serves
+// (cheaper and more precise than AsyncLocalStorage, whose promise hooks slow every call).
+let runningContext: unknown;
+
+/** The `context` passed to PluginInstance.call for the export executing now, if any. */
+export function runningCallContext(): unknown {
+  return runningContext;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
@@ -153,9 +164,12 @@ export class PluginInstance {
     return this.#memory?.buffer.byteLength ?? 0;
   }
 
-  /** Calls an export; resolves with its output or rejects with an EngineCallError. */
-  call(exportName: EngineExport | string, input: string | Uint8Array = EMPTY): Promise<CallOutput> {
-    const run = this.#tail.then(() => this.#call(exportName, input));
+  /**
+   * Calls an export; resolves with its output or rejects with an EngineCallError. `context`
+   * is what runningCallContext() returns to host functions while this call executes.
+   */
+  call(exportName: EngineExport | string, input: string | Uint8Array = EMPTY, context?: unknown): Promise<CallOutput> {
+    const run = this.#tail.then(() => this.#call(exportName, input, context));
     this.#tail = run.catch(() => undefined);
     return run;
   }
@@ -202,7 +216,7 @@ export class PluginInstance {
     this.#needsWarmup = true;
   }
 
-  async #call(exportName: string, input: string | Uint8Array): Promise<CallOutput> {
+  async #call(exportName: string, input: string | Uint8Array, context: unknown): Promise<CallOutput> {
     if (this.#closed) throw new EngineCallError('error', exportName, 'the plugin instance is closed');
     if (!this.#plugin) await this.#recreate();
     if (this.#needsWarmup && exportName !== 'register') {
@@ -210,10 +224,10 @@ export class PluginInstance {
       await this.#raw('register', EMPTY).catch(() => undefined);
     }
     this.#needsWarmup = false;
-    return this.#raw(exportName, input);
+    return this.#raw(exportName, input, context);
   }
 
-  async #raw(exportName: string, input: string | Uint8Array): Promise<CallOutput> {
+  async #raw(exportName: string, input: string | Uint8Array, context?: unknown): Promise<CallOutput> {
     const plugin = this.#plugin!;
     let extismInput: string | Uint8Array = input;
     let fast = false;
@@ -249,7 +263,15 @@ export class PluginInstance {
 
     let out: Awaited<ReturnType<Plugin['call']>>;
     try {
-      out = await plugin.call(exportName, extismInput);
+      const outer = runningContext;
+      runningContext = context;
+      let pending: ReturnType<Plugin['call']>;
+      try {
+        pending = plugin.call(exportName, extismInput); // the export runs to completion in here
+      } finally {
+        runningContext = outer;
+      }
+      out = await pending;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await plugin.reset();

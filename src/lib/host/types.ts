@@ -47,8 +47,9 @@ export interface CallablePlugin {
   /**
    * Calls an export with a JSON (or empty) input and resolves with its raw output text.
    * Rejects with a PluginError (errors.ts) naming the plugin, export and failure kind.
+   * `context` is what runningCallContext() (instance.ts) returns while the export runs.
    */
-  call(exportName: EngineExport, input: string): Promise<string>;
+  call(exportName: EngineExport, input: string, context?: unknown): Promise<string>;
 }
 
 /** A chat command as register() reports it (production CommandInfo, defaults filled in). */

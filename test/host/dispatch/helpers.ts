@@ -111,7 +111,7 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
       identity,
       subscriptions: { notify: namespaced.notify, filter: registration.subscriptions.filter },
       commands: registration.commands as PluginCommand[],
-      call: (exportName, input) => plugin.call(exportName, input),
+      call: (exportName, input, context) => plugin.call(exportName, input, context),
     };
     plugins.push(callable);
     return callable;

@@ -1,13 +1,13 @@
 // Which dispatcher call an emit came from, so it inherits that call's depth and waits for it.
 //
-// A plugin emits from inside a host function, synchronously, while its export runs. Node's
-// AsyncLocalStorage carries the context we set around `plugin.call` into that host function
-// (the instance's queue and Extism's call are promise chains started inside our `run`). If
-// the call ever crosses a boundary that loses it (a worker thread), the instance still runs
-// calls one at a time in the order they were made, so the oldest unfinished call we made into
-// that plugin is the one running: that is the fallback.
+// A plugin emits from inside a host function, synchronously, while its export runs. The
+// context we pass to `plugin.call` is what the instance reports as running while the export
+// executes (runningCallContext, instance.ts), so the host function finds its call exactly.
+// If a call ever runs where that is lost (a worker thread), the instance still runs calls
+// one at a time in the order they were made, so the oldest unfinished call we made into that
+// plugin is the one running: that is the fallback.
 
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { runningCallContext } from '../instance.js';
 
 /** An event a plugin emitted during a call, waiting for the call to return. */
 export interface QueuedEmit {
@@ -27,18 +27,21 @@ export interface CallContext {
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export class CallTracker {
-  readonly #als = new AsyncLocalStorage<CallContext>();
   readonly #active = new Map<string, CallContext[]>();
 
   /** Runs one call into `slug`; resolves (never rejects) with its outcome and what it emitted. */
-  async run<T>(slug: string, emitDepth: number, call: () => Promise<T>): Promise<{ settled: Settled<T>; emits: QueuedEmit[] }> {
+  async run<T>(
+    slug: string,
+    emitDepth: number,
+    call: (context: CallContext) => Promise<T>,
+  ): Promise<{ settled: Settled<T>; emits: QueuedEmit[] }> {
     const ctx: CallContext = { slug, emitDepth, emits: [] };
     let queue = this.#active.get(slug);
     if (!queue) this.#active.set(slug, (queue = []));
     queue.push(ctx);
     let settled: Settled<T>;
     try {
-      settled = { ok: true, value: await this.#als.run(ctx, call) };
+      settled = { ok: true, value: await call(ctx) };
     } catch (error) {
       settled = { ok: false, error };
     } finally {
@@ -50,8 +53,8 @@ export class CallTracker {
 
   /** The call of ours `slug` is running now, or undefined when it is running none of ours. */
   current(slug: string): CallContext | undefined {
-    const store = this.#als.getStore();
-    if (store?.slug === slug) return store;
+    const running = runningCallContext() as CallContext | undefined;
+    if (running && running.slug === slug && Array.isArray(running.emits)) return running;
     return this.#active.get(slug)?.[0];
   }
 }

@@ -216,7 +216,9 @@ export class Dispatcher implements EventSink {
    * strikes, and followed by the dispatch of what it emitted.
    */
   async #call<T>(plugin: CallablePlugin, exportName: EngineExport, input: string, opts: CallOptions<T>): Promise<Settled<T>> {
-    const { settled, emits } = await this.#calls.run(plugin.slug, opts.emitDepth, async () => opts.parse(await plugin.call(exportName, input)));
+    const { settled, emits } = await this.#calls.run(plugin.slug, opts.emitDepth, async (context) =>
+      opts.parse(await plugin.call(exportName, input, context)),
+    );
     if (settled.ok) this.#strikes.recordSuccess(plugin.slug);
     else this.#failed(plugin, opts.path, opts.what, settled.error);
     await this.#drain(plugin.slug, opts.emitDepth, emits);
