@@ -1,0 +1,68 @@
+// The worker thread between the host's synchronous SQL calls and the SQL helper process:
+// it owns the process and its IPC channel (which need an event loop the blocked host
+// thread does not have), and registers the process so the host can kill it on a timeout.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+
+import { childArgs, type ModuleEntry } from '../entry.js';
+import { registerHelperPid, serveSync, syncWorkerData } from '../sync-serve.js';
+import { SQL_STORAGE_UNAVAILABLE } from './limits.js';
+import type { SqlBrokerRequest, SqlChildConfig, SqlChildMessage } from './protocol.js';
+
+export interface SqlBrokerData {
+  child: ModuleEntry;
+  config: SqlChildConfig;
+}
+
+const { child: entry, config } = syncWorkerData<SqlBrokerData>();
+const pending = new Map<number, (result: string) => void>();
+let seq = 0;
+let helper: Promise<ChildProcess> | null = null;
+
+function start(): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, childArgs(entry), {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, OWNCAST_PLUGIN_SQL_CONFIG: JSON.stringify(config) },
+    });
+    let stderr = '';
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    proc.on('message', (m: SqlChildMessage) => {
+      if ('ready' in m) {
+        registerHelperPid(proc.pid!);
+        resolve(proc);
+        return;
+      }
+      const done = pending.get(m.id);
+      pending.delete(m.id);
+      done?.(m.result);
+    });
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => {
+      helper = null;
+      registerHelperPid(0);
+      reject(new Error(`the SQL helper exited (${signal ?? code}) before it was ready: ${stderr.trim()}`));
+      // Whatever was in flight is lost with the process; its database is not (WAL).
+      for (const done of pending.values()) done(JSON.stringify({ error: SQL_STORAGE_UNAVAILABLE }));
+      pending.clear();
+    });
+  });
+}
+
+async function call(req: SqlBrokerRequest): Promise<string> {
+  helper ??= start();
+  const proc = await helper;
+  const id = ++seq;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    proc.send({ id, ...req });
+  });
+}
+
+void serveSync<SqlBrokerRequest>(call, async () => {
+  helper = start();
+  await helper;
+});

@@ -1,0 +1,76 @@
+// The SQL helper process: holds every plugin's SQLite connection and runs their requests,
+// one at a time. It is a process rather than a worker thread because better-sqlite3 cannot
+// interrupt a statement, and a thread stuck in native code can be neither ended nor
+// outlived (Node waits for it at exit): a process can be killed. The host kills it when a
+// call overruns its 2 s; this file only has to die when its parent does.
+
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import type BetterSqlite3 from 'better-sqlite3';
+
+import { SQL_STORAGE_UNAVAILABLE } from './limits.js';
+import type { SqlChildConfig, SqlChildMessage, SqlChildRequest } from './protocol.js';
+import { openPluginDatabase, runExec, runQuery } from './runner.js';
+
+const config = JSON.parse(process.env.OWNCAST_PLUGIN_SQL_CONFIG ?? '{}') as SqlChildConfig;
+const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+const databases = new Map<string, BetterSqlite3.Database>();
+
+// A thread of our own that kills this process if the host went away (we were re-parented)
+// or if a statement runs far past the host's deadline (the host should have killed us).
+const busySince = new Float64Array(new SharedArrayBuffer(8));
+const watchdog = new Worker(
+  `const { workerData: w } = require('node:worker_threads');
+   const since = new Float64Array(w.busy);
+   setInterval(() => {
+     if (process.ppid !== w.ppid || (since[0] > 0 && Date.now() - since[0] > w.limitMs)) process.kill(process.pid, 'SIGKILL');
+   }, 250);`,
+  { eval: true, workerData: { busy: busySince.buffer, ppid: process.ppid, limitMs: config.timeoutMs + 5000 } },
+);
+watchdog.unref();
+
+function open(slug: string): BetterSqlite3.Database | null {
+  let db = databases.get(slug);
+  if (db) return db;
+  try {
+    let file: string;
+    if (config.dataDir) {
+      const dir = join(config.dataDir, slug, 'db');
+      mkdirSync(dir, { recursive: true });
+      file = join(dir, 'plugin.db');
+    } else {
+      file = join(config.scratchDir!, `${slug}.db`);
+    }
+    db = openPluginDatabase(Sqlite, file, { durable: config.dataDir !== null, busyTimeoutMs: config.timeoutMs });
+  } catch {
+    return null;
+  }
+  databases.set(slug, db);
+  return db;
+}
+
+const send = (m: SqlChildMessage) => process.send!(m);
+
+process.on('message', (msg: SqlChildRequest) => {
+  if (msg.op === 'close') {
+    databases.get(msg.slug)?.close();
+    databases.delete(msg.slug);
+    send({ id: msg.id, result: '' });
+    return;
+  }
+  const db = open(msg.slug);
+  if (!db) {
+    send({ id: msg.id, result: JSON.stringify({ error: SQL_STORAGE_UNAVAILABLE }) });
+    return;
+  }
+  busySince[0] = Date.now();
+  const result = msg.op === 'exec' ? runExec(db, msg.request) : runQuery(db, msg.request);
+  busySince[0] = 0;
+  send({ id: msg.id, result });
+});
+// The broker's end of the channel closed: nobody can ask anything any more.
+process.on('disconnect', () => process.exit(0));
+send({ ready: true });

@@ -1,0 +1,78 @@
+// storage.sql for the host: synchronous calls (host functions cannot wait on a promise)
+// into the SQL helper process, with production's 2 s limit enforced by killing that
+// process when a call overruns it. The next call starts a fresh one; the databases are
+// files, so everything committed survives.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { siblingEntry } from '../entry.js';
+import { createSyncWorker, type SyncWorker } from '../sync-worker.js';
+import type { SqlBrokerData } from './broker.js';
+import { goJsonString } from './go-json.js';
+import { SQL_CALL_TIMEOUT_MS, SQL_STORAGE_UNAVAILABLE, SQL_TIMEOUT_ERROR } from './limits.js';
+import type { SqlBrokerRequest } from './protocol.js';
+import { parseSqlRequest } from './request.js';
+
+export interface SqlServiceOptions {
+  /**
+   * Root of per-plugin storage: each plugin's database is <dataDir>/<slug>/db/plugin.db.
+   * Null: throwaway databases (in a private temp directory removed by close(), so that
+   * they survive the helper process being killed, which an in-memory one would not).
+   */
+  dataDir: string | null;
+  /** Per call, including the wait for the helper. Default 2000 (production). */
+  timeoutMs?: number;
+}
+
+export interface SqlService {
+  /** owncast_sql_exec: the plugin's request JSON in, SQLExecResult JSON out. Never throws. */
+  exec(slug: string, requestJson: string): string;
+  /** owncast_sql_query: the plugin's request JSON in, SQLQueryResult JSON out. Never throws. */
+  query(slug: string, requestJson: string): string;
+  /** Closes the plugin's connection (its data stays). */
+  closePlugin(slug: string): void;
+  /** Ends the helper process; later calls answer "SQL storage unavailable". */
+  close(): void;
+}
+
+const SLUG = /^[a-z][a-z0-9-]{0,63}$/;
+const errorJson = (message: string) => `{"error":${goJsonString(message)}}`;
+
+export function createSqlService(opts: SqlServiceOptions): SqlService {
+  const timeoutMs = opts.timeoutMs ?? SQL_CALL_TIMEOUT_MS;
+  const scratchDir = opts.dataDir === null ? mkdtempSync(join(tmpdir(), 'owncast-plugin-sql-')) : null;
+  const data: SqlBrokerData = {
+    child: siblingEntry(import.meta.url, 'child'),
+    config: { dataDir: opts.dataDir, scratchDir, timeoutMs },
+  };
+  const worker: SyncWorker = createSyncWorker({ entry: siblingEntry(import.meta.url, 'broker'), workerData: data, name: 'owncast-plugin sql' });
+  let closed = false;
+
+  const run = (op: 'exec' | 'query', slug: string, requestJson: string): string => {
+    const deadline = performance.now() + timeoutMs;
+    const parsed = parseSqlRequest(requestJson);
+    if (!parsed.ok) return errorJson(parsed.error);
+    // The slug names a directory: anything but a valid slug gets no database at all.
+    if (closed || !SLUG.test(slug)) return errorJson(SQL_STORAGE_UNAVAILABLE);
+    const request: SqlBrokerRequest = { op, slug, request: parsed.request };
+    const r = worker.call<string>(request, deadline - performance.now());
+    if (r.ok) return r.value;
+    return errorJson(r.reason === 'timeout' ? SQL_TIMEOUT_ERROR : SQL_STORAGE_UNAVAILABLE);
+  };
+
+  return {
+    exec: (slug, requestJson) => run('exec', slug, requestJson),
+    query: (slug, requestJson) => run('query', slug, requestJson),
+    closePlugin(slug) {
+      if (!closed && SLUG.test(slug)) worker.call({ op: 'close', slug } satisfies SqlBrokerRequest, timeoutMs);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      worker.close();
+      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+    },
+  };
+}
