@@ -1,0 +1,90 @@
+// Extism's kernel functions for outbound HTTP (extism:host/env http_request and
+// http_status_code), replaced so that requests run through the host's HttpService:
+// @extism/extism 1.0.3 only performs them in worker mode, and then only checks the first
+// hop. The engine calls http_request(requestJson, body) and reads http_status_code() after
+// it; a refused or failed request answers 0 with status 0, and the host logs why.
+
+import type { CallContext } from '@extism/extism';
+
+import type { HostFunction } from '../../instance.js';
+import type { HttpService } from './service.js';
+
+export interface HttpCaller {
+  slug: string;
+  /** manifest.network.allowedHosts. */
+  allowedHosts: string[];
+  /** Whether the plugin was granted network.fetch. Without it nothing leaves the host. */
+  permitted: boolean;
+  /** The running call's deadline, performance.now() milliseconds. */
+  deadlineAt: number;
+}
+
+interface RequestJson {
+  url?: unknown;
+  method?: unknown;
+  headers?: unknown;
+  header?: unknown;
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, val] of Object.entries(v)) if (val !== undefined && val !== null) out[k] = String(val);
+  }
+  return out;
+}
+
+/**
+ * The two kernel functions for one plugin instance (kernelOverrides of PluginInstance).
+ * `getCaller` is read on every request, so permission and deadline are the current call's.
+ */
+export function createHttpKernelOverrides(
+  service: HttpService,
+  getCaller: () => HttpCaller,
+  log: { warn(message: string): void } = { warn: (m) => console.warn(m) },
+): Record<string, HostFunction> {
+  let status = 0;
+  const refuse = (message: string): bigint => {
+    log.warn(message);
+    return 0n;
+  };
+
+  const httpRequest = (ctx: CallContext, requestOffset: bigint, bodyOffset: bigint): bigint => {
+    status = 0;
+    // Nothing may unwind through the plugin's wasm frames: every failure is a 0.
+    let slug = '?';
+    try {
+      const caller = getCaller();
+      slug = caller.slug;
+      if (!caller.permitted) return refuse(`http_request: plugin "${slug}" lacks permission "network.fetch"`);
+      let parsed: RequestJson;
+      try {
+        parsed = JSON.parse(ctx.read(requestOffset)?.text() ?? '') as RequestJson;
+      } catch {
+        return refuse(`http_request from "${slug}": the request is not JSON`);
+      }
+      if (typeof parsed?.url !== 'string') return refuse(`http_request from "${slug}": the request has no url`);
+      const body = bodyOffset === 0n ? null : (ctx.read(bodyOffset)?.bytes() ?? null);
+      const result = service.request({
+        slug,
+        allowedHosts: caller.allowedHosts,
+        url: parsed.url,
+        method: typeof parsed.method === 'string' && parsed.method !== '' ? parsed.method : 'GET',
+        headers: stringRecord(parsed.headers ?? parsed.header),
+        body,
+        deadlineAt: caller.deadlineAt,
+      });
+      if ('error' in result) return refuse(`http_request from "${slug}": ${result.error}`);
+      status = result.status;
+      return ctx.store(result.body);
+    } catch (err) {
+      return refuse(`http_request from "${slug}" failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  return {
+    http_request: httpRequest as HostFunction,
+    // The engine imports this one returning i32: a number, not a bigint.
+    http_status_code: () => status,
+  };
+}

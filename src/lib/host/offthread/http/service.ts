@@ -1,0 +1,88 @@
+// network.fetch for the host: a plugin's Http.request is performed by the host with undici
+// in a worker thread while the plugin's (synchronous) host call waits. The first hop is
+// checked here as well, so a refused request never reaches the worker, let alone the
+// network; the worker checks every hop again.
+
+import { siblingEntry } from '../entry.js';
+import { createSyncWorker, type SyncWorker } from '../sync-worker.js';
+import { deadlineError, MAX_HOPS, MAX_RESPONSE_BYTES, refuseUrl } from './policy.js';
+import type { HttpResult, HttpWorkerRequest } from './protocol.js';
+
+export type { HttpResponse, HttpResult } from './protocol.js';
+
+export interface HttpRequest {
+  /** The calling plugin, for diagnostics. */
+  slug: string;
+  /** manifest.network.allowedHosts; empty allows nothing. */
+  allowedHosts: string[];
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  /** Sent for methods other than GET and HEAD. */
+  body: Uint8Array | null;
+  /** When the calling plugin's budget runs out, in performance.now() milliseconds. */
+  deadlineAt: number;
+}
+
+export interface HttpServiceOptions {
+  /** Default 10 MiB (production's MaxHttpResponseBytes); a larger body is an error, not a truncation. */
+  maxResponseBytes?: number;
+  /** Requests per call including redirects. Default 10, as Go's client. */
+  maxHops?: number;
+  /** How long past the deadline the worker may take to give up on its own before it is ended. Default 1000. */
+  graceMs?: number;
+}
+
+export interface HttpService {
+  /** Performs the request synchronously; never throws. */
+  request(req: HttpRequest): HttpResult;
+  /** Ends the worker; later requests fail. Idempotent. */
+  close(): void;
+}
+
+export function createHttpService(opts: HttpServiceOptions = {}): HttpService {
+  const maxResponseBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const maxHops = opts.maxHops ?? MAX_HOPS;
+  const graceMs = opts.graceMs ?? 1000;
+  // Started on first use: most plugins never fetch.
+  let worker: SyncWorker | null = null;
+  let closed = false;
+
+  return {
+    request(req) {
+      if (closed) return { error: 'the HTTP service is closed' };
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch {
+        return { error: `invalid URL ${JSON.stringify(req.url)}` };
+      }
+      const refused = refuseUrl(url, req.allowedHosts);
+      if (refused) return { error: refused };
+      const remaining = req.deadlineAt - performance.now();
+      if (remaining <= 0) return { error: deadlineError() };
+
+      // A compact copy we own, moved to the worker rather than copied again.
+      const body = req.body ? req.body.slice() : null;
+      const message: HttpWorkerRequest = {
+        url: url.href,
+        method: req.method,
+        headers: req.headers,
+        body,
+        allowedHosts: [...req.allowedHosts],
+        deadline: Date.now() + remaining,
+        maxResponseBytes,
+        maxHops,
+      };
+      worker ??= createSyncWorker({ entry: siblingEntry(import.meta.url, 'worker'), name: 'owncast-plugin http' });
+      const r = worker.call<HttpResult>(message, remaining + graceMs, body ? [body.buffer as ArrayBuffer] : []);
+      if (r.ok) return r.value;
+      return { error: r.reason === 'timeout' ? deadlineError() : `HTTP request failed: ${r.message}` };
+    },
+    close() {
+      closed = true;
+      worker?.close();
+      worker = null;
+    },
+  };
+}
