@@ -79,6 +79,24 @@ function bindArgs(stmt: SqlStatement, values: SqlParam[]): unknown[] {
   return hasNamed ? [anonymous, named] : [anonymous];
 }
 
+// Preparing costs more than running a small statement; plugins repeat theirs.
+const CACHE_SIZE = 100;
+const caches = new WeakMap<Database, Map<string, BetterSqlite3.Statement>>();
+
+/** A prepared statement from the connection's cache (most recently used last). */
+function prepared(db: Database, sql: string): BetterSqlite3.Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (stmt) cache.delete(sql);
+  else {
+    stmt = db.prepare(sql);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(sql, stmt);
+  return stmt;
+}
+
 interface Prepared {
   stmt: BetterSqlite3.Statement;
   args: unknown[];
@@ -96,7 +114,7 @@ function* statements(db: Database, req: SqlRequest, parts = splitSqlStatements(r
     }
     const values = req.params.slice(offset, offset + s.count);
     offset += s.count;
-    yield { stmt: db.prepare(s.text), args: bindArgs(s, values) };
+    yield { stmt: prepared(db, s.text), args: bindArgs(s, values) };
   }
 }
 
@@ -111,11 +129,17 @@ function runForEffect({ stmt, args }: Prepared): void {
  * before a call commits, anything attached or created in the temp schema fails the call
  * and is rolled back (temp objects and attached writes are part of the transaction).
  */
-function refuseEscapes(db: Database): void {
-  const schemas = db.prepare('PRAGMA database_list').all() as { name: string }[];
-  if (schemas.some((s) => s.name !== 'main' && s.name !== 'temp')) throw new Error('ATTACH is not available to plugins');
-  const temp = db.prepare('SELECT count(*) FROM temp.sqlite_master').pluck().get() as bigint;
-  if (temp > 0n) throw new Error('temporary tables, indexes, views, and triggers are not available to plugins');
+function refuseEscapes(db: Database, sql: string): void {
+  // Neither can happen without the word in the text (SQLite keywords have no escapes), which
+  // spares the two lookups on almost every call.
+  if (/attach/i.test(sql)) {
+    const schemas = prepared(db, 'PRAGMA database_list').all() as { name: string }[];
+    if (schemas.some((s) => s.name !== 'main' && s.name !== 'temp')) throw new Error('ATTACH is not available to plugins');
+  }
+  if (/temp/i.test(sql)) {
+    const temp = prepared(db, 'SELECT count(*) FROM temp.sqlite_master').pluck().get() as bigint;
+    if (temp > 0n) throw new Error('temporary tables, indexes, views, and triggers are not available to plugins');
+  }
 }
 
 function detachAll(db: Database): void {
@@ -124,15 +148,15 @@ function detachAll(db: Database): void {
   }
 }
 
-function inTransaction<T>(db: Database, fn: () => T): T {
-  db.exec('BEGIN');
+function inTransaction<T>(db: Database, sql: string, fn: () => T): T {
+  prepared(db, 'BEGIN').run();
   try {
     const out = fn();
-    refuseEscapes(db);
-    db.exec('COMMIT');
+    refuseEscapes(db, sql);
+    prepared(db, 'COMMIT').run();
     return out;
   } catch (err) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (db.inTransaction) prepared(db, 'ROLLBACK').run();
     detachAll(db);
     throw err;
   }
@@ -141,7 +165,7 @@ function inTransaction<T>(db: Database, fn: () => T): T {
 /** SQLExecResult: {rowsAffected, lastInsertId} or {error}. */
 export function runExec(db: Database, req: SqlRequest): string {
   try {
-    return inTransaction(db, () => {
+    return inTransaction(db, req.sql, () => {
       let ran = 0;
       for (const s of statements(db, req)) {
         runForEffect(s);
@@ -149,7 +173,7 @@ export function runExec(db: Database, req: SqlRequest): string {
       }
       if (ran === 0) return '{"rowsAffected":0,"lastInsertId":0}';
       // The connection's counters after the last statement, as the driver reports them.
-      const [changes, lastId] = db.prepare('SELECT changes(), last_insert_rowid()').raw(true).get() as bigint[];
+      const [changes, lastId] = prepared(db, 'SELECT changes(), last_insert_rowid()').raw(true).get() as bigint[];
       return `{"rowsAffected":${changes},"lastInsertId":${lastId}}`;
     });
   } catch (err) {
@@ -217,7 +241,7 @@ class ResultBuilder {
 /** SQLQueryResult: {columns, rows, truncated?} or {error}. Earlier statements of a batch run for their effect. */
 export function runQuery(db: Database, req: SqlRequest): string {
   try {
-    return inTransaction(db, () => {
+    return inTransaction(db, req.sql, () => {
       // Every statement but the last runs for its effect; the last one's rows are the answer.
       const parts = splitSqlStatements(req.sql);
       let last: Prepared | undefined;

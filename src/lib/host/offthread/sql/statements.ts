@@ -106,6 +106,8 @@ function isBlank(cps: string[]): boolean {
  */
 export function splitSqlStatements(sql: string): SqlStatement[] {
   const cps = Array.from(sql);
+  // The common case, one statement and no semicolon anywhere, needs no tokenizing.
+  if (!sql.includes(';')) return isBlank(cps) ? [] : [{ text: sql, ...statementParams(cps) }];
   const out: SqlStatement[] = [];
   const trigger = new TriggerTracker();
   let start = 0;
