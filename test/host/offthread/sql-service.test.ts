@@ -17,8 +17,9 @@ function tempDir(): string {
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+const warnings: string[] = [];
 function service(dataDir: string | null, timeoutMs?: number): SqlService {
-  const s = createSqlService({ dataDir, timeoutMs });
+  const s = createSqlService({ dataDir, timeoutMs, log: { warn: (m) => warnings.push(m) } });
   cleanup.push(() => s.close());
   return s;
 }
@@ -72,6 +73,7 @@ describe('createSqlService', () => {
     expect(took).toBeGreaterThanOrEqual(1990);
     expect(took).toBeLessThan(8000);
 
+    expect(warnings.at(-1)).toBe('storage.sql: a call from "runner" ran past 2000 ms; its statement was stopped by restarting the SQL helper');
     expect(s.query('runner', json('SELECT v FROM t'))).toBe('{"columns":["v"],"rows":[["kept"]]}');
     expect(s.query('other', json('SELECT v FROM t'))).toBe('{"columns":["v"],"rows":[["also kept"]]}');
   });

@@ -31,6 +31,8 @@ export interface HttpServiceOptions {
   maxHops?: number;
   /** How long past the deadline the worker may take to give up on its own before it is ended. Default 1000. */
   graceMs?: number;
+  /** Where the host's own trouble goes (the worker failed to start, crashed, or hung). */
+  log?: { warn(message: string): void };
 }
 
 export interface HttpService {
@@ -77,6 +79,7 @@ export function createHttpService(opts: HttpServiceOptions = {}): HttpService {
       worker ??= createSyncWorker({ entry: siblingEntry(import.meta.url, 'worker'), name: 'owncast-plugin http' });
       const r = worker.call<HttpResult>(message, remaining + graceMs, body ? [body.buffer as ArrayBuffer] : []);
       if (r.ok) return r.value;
+      opts.log?.warn(`network.fetch: the HTTP worker was restarted (${r.reason}: ${r.message})`);
       return { error: r.reason === 'timeout' ? deadlineError() : `HTTP request failed: ${r.message}` };
     },
     close() {

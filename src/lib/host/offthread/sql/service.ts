@@ -24,6 +24,8 @@ export interface SqlServiceOptions {
   dataDir: string | null;
   /** Per call, including the wait for the helper. Default 2000 (production). */
   timeoutMs?: number;
+  /** Where the host's own trouble goes (the helper failed to start, crashed, or was killed). */
+  log?: { warn(message: string): void };
 }
 
 export interface SqlService {
@@ -59,7 +61,12 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
     const request: SqlBrokerRequest = { op, slug, request: parsed.request };
     const r = worker.call<string>(request, deadline - performance.now());
     if (r.ok) return r.value;
-    return errorJson(r.reason === 'timeout' ? SQL_TIMEOUT_ERROR : SQL_STORAGE_UNAVAILABLE);
+    if (r.reason === 'timeout') {
+      opts.log?.warn(`storage.sql: a call from "${slug}" ran past ${timeoutMs} ms; its statement was stopped by restarting the SQL helper`);
+      return errorJson(SQL_TIMEOUT_ERROR);
+    }
+    opts.log?.warn(`storage.sql is unavailable: ${r.message}`);
+    return errorJson(SQL_STORAGE_UNAVAILABLE);
   };
 
   return {
