@@ -11,6 +11,8 @@ import { buildHostFunctions, type Clock, type HostDeps, type SqlService } from '
 import { compileWasm, loadEngineModule } from './engine-module.js';
 import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, type HostFunction } from './instance.js';
 import { checkRegistration } from './manager/agreement.js';
+import { createHttpKernelOverrides, createHttpService, type HttpService } from './offthread/http/index.js';
+import { createSqlService } from './offthread/sql/index.js';
 import { StackMapper } from './source-map.js';
 import { createFsSandboxes, openKvStore, type KvStore } from './storage/index.js';
 import type { CallablePlugin, FileSource, HostLog, PluginCommand, PluginIdentity } from './types.js';
@@ -152,8 +154,10 @@ export interface PluginHostOptions {
    * Absent: KV in memory and the fs sandboxes in a temp dir removed on close (tests, simulate).
    */
   dataDir?: string;
-  /** storage.sql; absent: plugins get production's "SQL storage unavailable". */
-  sql?: SqlService;
+  /** storage.sql. Default: one SQLite database per plugin under dataDir (throwaway without one); null: none. */
+  sql?: SqlService | null;
+  /** Outbound HTTP for network.fetch. Default: undici in a worker; null: every request refused. */
+  http?: HttpService | null;
   clock?: Clock;
   /** For timers and tick (tests pass a ManualScheduler). */
   scheduler?: Scheduler;
@@ -177,6 +181,9 @@ export class PluginHost {
   readonly #deps: HostDeps;
   readonly #plugins = new Set<LoadedPlugin>();
   readonly #tempDir: string | null;
+  readonly #closers: (() => void)[] = [];
+  readonly #http: HttpService | null;
+  #httpWarm = false;
 
   constructor(opts: PluginHostOptions) {
     this.#opts = opts;
@@ -198,12 +205,19 @@ export class PluginHost {
       fs: createFsSandboxes(dataDir, {
         onRefused: (slug, op, path, reason) => opts.log.warn(`storage.fs: plugin "${slug}" ${op} "${path}" refused: ${reason}`),
       }),
-      sql: opts.sql,
+      sql: opts.sql === undefined ? this.#own(createSqlService({ dataDir: opts.dataDir ?? null })) : (opts.sql ?? undefined),
       events: this.dispatcher,
       timers: this.dispatcher.timers,
       clock: opts.clock,
     };
+    this.#http = opts.http === undefined ? this.#own(createHttpService()) : opts.http;
     if (opts.tick) this.dispatcher.startTick();
+  }
+
+  /** A service this host created, and so closes. */
+  #own<T extends { close(): void }>(service: T): T {
+    this.#closers.push(() => service.close());
+    return service;
   }
 
   get plugins(): LoadedPlugin[] {
@@ -237,6 +251,7 @@ export class PluginHost {
       configOverrides: source.configOverrides ?? {},
     };
     const { log } = this.#opts;
+    this.#warmServices(identity);
     const hostFunctions: Record<string, HostFunction> = buildHostFunctions(identity, this.#deps);
     const module = source.wasm ? await compileWasm(source.wasm) : await loadEngineModule();
     const config: Record<string, string> = { __slug: manifest.slug, manifest: source.manifestJson };
@@ -250,7 +265,32 @@ export class PluginHost {
       warn: (m) => log.plugin(manifest.slug, 'warn', m),
       error: (m) => log.plugin(manifest.slug, 'error', m),
     };
-    const instance = await PluginInstance.create({ module, config, hostFunctions, logger: guestLogger });
+    // network.fetch: the engine's Http.request reaches Extism's http_request, which the
+    // host serves (allowedHosts on every hop, 10 MiB cap, the running call's deadline).
+    let deadlineAt = 0;
+    const http = this.#http;
+    const kernelOverrides = http
+      ? createHttpKernelOverrides(
+          http,
+          () => ({
+            slug: identity.slug,
+            allowedHosts: manifest.network.allowedHosts,
+            permitted: identity.permissions.has('network.fetch'),
+            deadlineAt,
+          }),
+          log,
+        )
+      : undefined;
+    const instance = await PluginInstance.create({
+      module,
+      config,
+      hostFunctions,
+      kernelOverrides,
+      logger: guestLogger,
+      onCallStart: (exportName) => {
+        deadlineAt = performance.now() + (EXPORT_BUDGET_MS[exportName as EngineExport] ?? 5_000);
+      },
+    });
     const mapper = source.sourceMap ? this.#stackMapper(source.sourceMap, source.sourceMapFile) : null;
     try {
       const probe = new LoadedPlugin({
@@ -303,8 +343,31 @@ export class PluginHost {
     this.#plugins.clear();
     await Promise.all(all.map((p) => p.close()));
     await this.dispatcher.idle().catch(() => undefined);
+    for (const close of this.#closers.splice(0)) close();
     this.kv.close();
     if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
+  }
+
+  /**
+   * SQL and HTTP run in a worker (and SQL in a helper process) started on first use. That
+   * start takes a few hundred milliseconds, which must not be charged to a plugin's first
+   * call under its 500 ms budget: pay it at load instead, once per service.
+   */
+  #warmServices(identity: PluginIdentity): void {
+    if (identity.permissions.has('storage.sql')) this.#deps.sql?.query(identity.slug, '{"sql":"SELECT 1"}');
+    if (identity.permissions.has('network.fetch') && this.#http && !this.#httpWarm) {
+      this.#httpWarm = true;
+      // the discard port on loopback: refused at once, nothing leaves the machine
+      this.#http.request({
+        slug: identity.slug,
+        allowedHosts: ['127.0.0.1'],
+        url: 'http://127.0.0.1:9/',
+        method: 'GET',
+        headers: {},
+        body: null,
+        deadlineAt: performance.now() + 30_000,
+      });
+    }
   }
 
   #stackMapper(sourceMap: string, sourceMapFile: string | undefined): StackMapper {

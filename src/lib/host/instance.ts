@@ -35,6 +35,8 @@ export interface InstanceOptions {
   kernelOverrides?: Record<string, HostFunction>;
   /** Where the plugin's console output goes. */
   logger: GuestLogger;
+  /** Called as an export starts executing (after any wait in the queue): budgets count from here. */
+  onCallStart?(exportName: string): void;
   /** Recreate the instance after a call that left its linear memory larger than this. */
   recycleMemoryBytes?: number;
   /**
@@ -263,6 +265,7 @@ export class PluginInstance {
 
     let out: Awaited<ReturnType<Plugin['call']>>;
     try {
+      this.#opts.onCallStart?.(exportName);
       const outer = runningContext;
       runningContext = context;
       let pending: ReturnType<Plugin['call']>;
