@@ -95,7 +95,8 @@ class SyncWorkerImpl implements SyncWorker {
 
     const id = ++this.#seq;
     gen.port.postMessage({ id, request }, transfer);
-    const deadline = performance.now() + Math.max(0, timeoutMs);
+    // NaN would make Atomics.wait wait forever; Infinity is a deliberate "no limit".
+    const deadline = performance.now() + (Number.isNaN(timeoutMs) ? 0 : Math.max(0, timeoutMs));
     for (;;) {
       const answered = Atomics.load(gen.state, SLOT.answered);
       if (answered === id) break;

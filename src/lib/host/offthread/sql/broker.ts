@@ -54,7 +54,13 @@ function start(): Promise<ChildProcess> {
 
 async function call(req: SqlBrokerRequest): Promise<string> {
   helper ??= start();
-  const proc = await helper;
+  let proc: ChildProcess;
+  try {
+    proc = await helper;
+  } catch (err) {
+    helper = null; // try a fresh process next time
+    throw err;
+  }
   const id = ++seq;
   return new Promise((resolve) => {
     pending.set(id, resolve);
