@@ -1,8 +1,8 @@
-// npm run bench — engine benchmarks, each figure beside a baseline measured in the same run.
-// Writes BENCHMARKS.md (and prints it). Long-ish: about a minute, more if it builds the -Oz variant.
+// Engine benchmarks, each figure beside a baseline measured in the same run; prints a markdown
+// section (npm run bench collects it into BENCHMARKS.md). About a minute with the variant builds.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -263,12 +263,11 @@ async function main() {
     `| while(true){} in a 50 ms filter: overshoot past budget, median / max | ${msf(f.overshoot.p50)} / ${msf(f.overshoot.p99)} | target < 5 ms; reference hosts stop it at 10 s |`,
   ];
   const lines = [
-    '# Benchmarks',
+    '## Engine',
     '',
-    `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     `Each figure is measured in the same run as its baseline. Calls: ${N} per row after warm-up; times are wall clock per call through \`PluginInstance.call\` (our host on @extism/extism 1.0.3, in-thread).`,
     '',
-    `## ${e.label}`,
+    `### ${e.label}`,
     '',
     '| measure | result | baseline / target |',
     '| --- | --- | --- |',
@@ -276,11 +275,11 @@ async function main() {
     '',
   ];
   for (const f of figures.slice(1)) {
-    lines.push(`## ${f.label}`, '', '| measure | result | baseline / target |', '| --- | --- | --- |', ...rows(f), '');
+    lines.push(`### ${f.label}`, '', '| measure | result | baseline / target |', '| --- | --- | --- |', ...rows(f), '');
   }
   if (figures.length > 1) {
     lines.push(
-      '## Optimisation level',
+      '### Optimisation level',
       '',
       'engine/build.sh builds the committed core with -Os. -O2 misses both size targets; -Oz meets them but runs ' +
         'CPU-bound JS markedly slower; -Os meets them at close to -O2 speed. The comparison:',
@@ -295,9 +294,7 @@ async function main() {
     lines.push('');
   }
   lines.push(`Run time: ${Math.round((Date.now() - started) / 1000)} s.`, '');
-  const text = lines.join('\n');
-  if (!quick) writeFileSync(join(packageRoot(), 'BENCHMARKS.md'), text);
-  process.stdout.write(text);
+  process.stdout.write(lines.join('\n'));
 }
 
 await main();
