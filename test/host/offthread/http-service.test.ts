@@ -127,6 +127,17 @@ describe('createHttpService (network.fetch)', () => {
     expect(headers['content-length']).toBeUndefined();
   });
 
+  it('warm() starts the worker up front; a closed service refuses everything', () => {
+    const own = createHttpService();
+    expect(own.warm()).toBe(true);
+    expect(text(own.request({ slug: 'fetcher', allowedHosts: ALLOWED, url: `${servers.a}/hello`, method: 'GET', headers: {}, body: null, deadlineAt: performance.now() + 5000 }))).toBe('hello from a');
+    own.close();
+    expect(own.warm()).toBe(false);
+    expect(own.request({ slug: 'fetcher', allowedHosts: ALLOWED, url: `${servers.a}/hello`, method: 'GET', headers: {}, body: null, deadlineAt: performance.now() + 5000 })).toEqual({
+      error: 'the HTTP service is closed',
+    });
+  });
+
   it('reports a connection failure as an error', () => {
     const r = get('http://127.0.0.1:1/nothing');
     expect('error' in r && r.error).toMatch(/ECONNREFUSED/);

@@ -97,10 +97,12 @@ describe('createSqlService', () => {
 
   it('answers "SQL storage unavailable" once closed', () => {
     const s = createSqlService({ dataDir: null });
+    expect(s.warm()).toBe(true);
     s.close();
     s.close();
     expect(s.exec('zeta', json('SELECT 1'))).toBe('{"error":"SQL storage unavailable"}');
     expect(s.query('zeta', json('SELECT 1'))).toBe('{"error":"SQL storage unavailable"}');
+    expect(s.warm()).toBe(false);
   });
 
   it('reports a database it cannot open as unavailable', () => {

@@ -115,10 +115,19 @@ describe('createSyncWorker', () => {
     expect(broken.call({ op: 'echo', value: 1 }, 5000)).toEqual({ ok: false, reason: 'boot-failed', message: 'no database here' });
   });
 
+  it('warm() waits for the start so that calls do not', () => {
+    const w = worker({ bootDelayMs: 300 });
+    expect(w.warm()).toBe(true);
+    expect(w.warm()).toBe(true);
+    expect(w.call({ op: 'echo', value: 'ready' }, 5000)).toEqual({ ok: true, value: 'ready' });
+    expect(worker({ failBoot: true }).warm()).toBe(false);
+  });
+
   it('answers closed after close()', () => {
     const w = worker();
     w.close();
     w.close();
     expect(w.call({ op: 'echo', value: 1 }, 1000)).toMatchObject({ ok: false, reason: 'closed' });
+    expect(w.warm()).toBe(false);
   });
 });

@@ -45,6 +45,11 @@ export interface SyncWorker {
    * instead of copying them.
    */
   call<T>(request: unknown, timeoutMs: number, transfer?: ArrayBuffer[]): SyncCallResult<T>;
+  /**
+   * Blocks until the worker has started (a fresh one takes a few hundred milliseconds, more
+   * from source), so that a later call does not wait for it. False if it could not start.
+   */
+  warm(): boolean;
   /** Ends the worker now; later calls answer 'closed'. Idempotent. */
   close(): void;
   /** How many workers were thrown away after a timeout or crash. */
@@ -122,6 +127,11 @@ class SyncWorkerImpl implements SyncWorker {
       if (answer.id !== id) continue;
       return answer.ok ? { ok: true, value: answer.value as T } : failure('error', answer.error);
     }
+  }
+
+  warm(): boolean {
+    if (this.#closed) return false;
+    return this.#awaitReady((this.#gen ??= this.#spawn())) === null;
   }
 
   close(): void {

@@ -38,6 +38,8 @@ export interface HttpServiceOptions {
 export interface HttpService {
   /** Performs the request synchronously; never throws. */
   request(req: HttpRequest): HttpResult;
+  /** Starts the worker now and waits for it, so no plugin call pays for it. False if it cannot start. */
+  warm(): boolean;
   /** Ends the worker; later requests fail. Idempotent. */
   close(): void;
 }
@@ -46,9 +48,10 @@ export function createHttpService(opts: HttpServiceOptions = {}): HttpService {
   const maxResponseBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const maxHops = opts.maxHops ?? MAX_HOPS;
   const graceMs = opts.graceMs ?? 1000;
-  // Started on first use: most plugins never fetch.
+  // Started on first use (or warm()): most plugins never fetch.
   let worker: SyncWorker | null = null;
   let closed = false;
+  const start = () => (worker ??= createSyncWorker({ entry: siblingEntry(import.meta.url, 'worker'), name: 'owncast-plugin http' }));
 
   return {
     request(req) {
@@ -76,12 +79,12 @@ export function createHttpService(opts: HttpServiceOptions = {}): HttpService {
         maxResponseBytes,
         maxHops,
       };
-      worker ??= createSyncWorker({ entry: siblingEntry(import.meta.url, 'worker'), name: 'owncast-plugin http' });
-      const r = worker.call<HttpResult>(message, remaining + graceMs, body ? [body.buffer as ArrayBuffer] : []);
+      const r = start().call<HttpResult>(message, remaining + graceMs, body ? [body.buffer as ArrayBuffer] : []);
       if (r.ok) return r.value;
       opts.log?.warn(`network.fetch: the HTTP worker was restarted (${r.reason}: ${r.message})`);
       return { error: r.reason === 'timeout' ? deadlineError() : `HTTP request failed: ${r.message}` };
     },
+    warm: () => !closed && start().warm(),
     close() {
       closed = true;
       worker?.close();

@@ -33,6 +33,8 @@ export interface SqlService {
   exec(slug: string, requestJson: string): string;
   /** owncast_sql_query: the plugin's request JSON in, SQLQueryResult JSON out. Never throws. */
   query(slug: string, requestJson: string): string;
+  /** Blocks until the helper process is up, so no plugin call waits for it. False if it cannot start. */
+  warm(): boolean;
   /** Closes the plugin's connection (its data stays). */
   closePlugin(slug: string): void;
   /** Ends the helper process; later calls answer "SQL storage unavailable". */
@@ -72,6 +74,7 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
   return {
     exec: (slug, requestJson) => run('exec', slug, requestJson),
     query: (slug, requestJson) => run('query', slug, requestJson),
+    warm: () => !closed && worker.warm(),
     closePlugin(slug) {
       if (!closed && SLUG.test(slug)) worker.call({ op: 'close', slug } satisfies SqlBrokerRequest, timeoutMs);
     },
