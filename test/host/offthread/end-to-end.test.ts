@@ -26,6 +26,7 @@ beforeAll(async () => {
   servers = await startServers();
   http = createHttpService();
   sql = createSqlService({ dataDir: null });
+  expect(http.warm() && sql.warm()).toBe(true);
 });
 afterAll(async () => {
   for (const i of instances) await i.close();
