@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const script = fileURLToPath(new URL('./fixtures/lifecycle-script.ts', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -38,7 +40,10 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 
 describe.skipIf(process.platform !== 'linux')('off-thread services and the process lifetime', () => {
   it('do not keep the process alive, and the SQL helper goes with it', async () => {
-    const proc = spawn(process.execPath, ['--import', tsx, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // A temp dir of its own, to see that the throwaway databases are removed at exit.
+    const tmp = mkdtempSync(join(tmpdir(), 'ocp-lifecycle-'));
+    onTestFinished(() => rmSync(tmp, { recursive: true, force: true }));
+    const proc = spawn(process.execPath, ['--import', tsx, script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: tmp } });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const helpers: number[] = [];
@@ -50,10 +55,15 @@ describe.skipIf(process.platform !== 'linux')('off-thread services and the proce
     expect(out).toContain('"error":"HTTP request to \\"http://127.0.0.1:1/\\" is not allowed');
     expect(helpers.length).toBeGreaterThan(0);
     for (const pid of new Set(helpers)) expect(await until(() => !alive(pid), 5000)).toBe(true);
+    // Its throwaway database directory went too.
+    expect(readdirSync(tmp).filter((n) => n.startsWith('owncast-plugin-sql-'))).toEqual([]);
   });
 
   it('the SQL helper dies when its host is killed outright', async () => {
-    const proc = spawn(process.execPath, ['--import', tsx, script, '--hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Killed outright, it cannot clean up its temp files: keep them in a dir this test removes.
+    const tmp = mkdtempSync(join(tmpdir(), 'ocp-lifecycle-'));
+    onTestFinished(() => rmSync(tmp, { recursive: true, force: true }));
+    const proc = spawn(process.execPath, ['--import', tsx, script, '--hold'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: tmp } });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     expect(await until(() => out.includes('holding'), 60_000)).toBe(true);

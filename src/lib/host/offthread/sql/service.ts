@@ -42,11 +42,29 @@ export interface SqlService {
 }
 
 const SLUG = /^[a-z][a-z0-9-]{0,63}$/;
+
+// Throwaway database directories of services nobody closed go when the process does.
+const scratchDirs = new Set<string>();
+let exitHook = false;
+function removeScratch(dir: string): void {
+  scratchDirs.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+function trackScratch(dir: string): void {
+  scratchDirs.add(dir);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const d of scratchDirs) removeScratch(d);
+    });
+  }
+}
 const errorJson = (message: string) => `{"error":${goJsonString(message)}}`;
 
 export function createSqlService(opts: SqlServiceOptions): SqlService {
   const timeoutMs = opts.timeoutMs ?? SQL_CALL_TIMEOUT_MS;
   const scratchDir = opts.dataDir === null ? mkdtempSync(join(tmpdir(), 'owncast-plugin-sql-')) : null;
+  if (scratchDir) trackScratch(scratchDir);
   const data: SqlBrokerData = {
     child: siblingEntry(import.meta.url, 'child'),
     config: { dataDir: opts.dataDir, scratchDir, timeoutMs },
@@ -82,7 +100,7 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
       if (closed) return;
       closed = true;
       worker.close();
-      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+      if (scratchDir) removeScratch(scratchDir);
     },
   };
 }
