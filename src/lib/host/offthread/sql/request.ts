@@ -117,10 +117,11 @@ function paramValue(v: GoJson): SqlParam | { error: string } {
 
 /** Decodes and validates a plugin's SQL request JSON; errors are the text production returns. */
 export function parseSqlRequest(raw: string): ParsedSqlRequest {
-  const text = wellFormed(raw);
-  if (Buffer.byteLength(text, 'utf8') > MAX_SQL_REQUEST_BYTES) {
+  // Counted as UTF-8, an unpaired surrogate as the 3 bytes of U+FFFD, before any other work.
+  if (Buffer.byteLength(raw, 'utf8') > MAX_SQL_REQUEST_BYTES) {
     return { ok: false, error: `SQL request exceeds ${MAX_SQL_REQUEST_BYTES} bytes` };
   }
+  const text = wellFormed(raw);
   let decoded: Decoded;
   try {
     const { value, end } = decodeFirstGoJson(text);
