@@ -354,19 +354,11 @@ export class PluginHost {
    * call under its 500 ms budget: pay it at load instead, once per service.
    */
   #warmServices(identity: PluginIdentity): void {
+    // a real query: it also starts the helper process behind the worker
     if (identity.permissions.has('storage.sql')) this.#deps.sql?.query(identity.slug, '{"sql":"SELECT 1"}');
     if (identity.permissions.has('network.fetch') && this.#http && !this.#httpWarm) {
       this.#httpWarm = true;
-      // the discard port on loopback: refused at once, nothing leaves the machine
-      this.#http.request({
-        slug: identity.slug,
-        allowedHosts: ['127.0.0.1'],
-        url: 'http://127.0.0.1:9/',
-        method: 'GET',
-        headers: {},
-        body: null,
-        deadlineAt: performance.now() + 30_000,
-      });
+      this.#http.warm();
     }
   }
 
