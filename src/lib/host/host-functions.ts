@@ -50,8 +50,12 @@ function encodeResult(ctx: CallContext, spec: HostFunctionSpec, value: HostResul
     return 0n;
   }
   if (value === null || value === undefined) return 0n;
+  // Extism stores a Uint8Array's whole ArrayBuffer, not the view: a view (a Buffer from Node's
+  // pool, a slice of a package) must be copied or the plugin reads the memory around it.
   const bytes =
-    value instanceof Uint8Array ? value : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
+    value instanceof Uint8Array
+      ? value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice()
+      : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
   return ctx.store(bytes);
 }
 
