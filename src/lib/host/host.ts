@@ -13,6 +13,7 @@ import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, t
 import { checkRegistration } from './manager/agreement.js';
 import { createHttpKernelOverrides, createHttpService, type HttpService } from './offthread/http/index.js';
 import { createSqlService } from './offthread/sql/index.js';
+import { identityFromManifest } from './identity.js';
 import { StackMapper } from './source-map.js';
 import { createFsSandboxes, openKvStore, type KvStore } from './storage/index.js';
 import type { CallablePlugin, FileSource, HostLog, PluginCommand, PluginIdentity } from './types.js';
@@ -239,17 +240,7 @@ export class PluginHost {
       });
     }
     const manifest = parsed.manifest;
-    const identity: PluginIdentity = {
-      slug: manifest.slug,
-      name: manifest.name,
-      botDisplayName: manifest.bot.displayName || manifest.name,
-      permissions: new Set(manifest.permissions),
-      manifest,
-      manifestJson: source.manifestJson,
-      assets: source.assets ?? null,
-      publicFiles: source.publicFiles ?? null,
-      configOverrides: source.configOverrides ?? {},
-    };
+    const identity = identityFromManifest(manifest, source.manifestJson, source);
     const { log } = this.#opts;
     this.#warmServices(identity);
     const hostFunctions: Record<string, HostFunction> = buildHostFunctions(identity, this.#deps);

@@ -10,7 +10,8 @@ import { createHostFunctions, type HostImplementation } from '../../../src/lib/h
 import { LoadedPlugin } from '../../../src/lib/host/host.js';
 import { checkRegistration } from '../../../src/lib/host/manager/agreement.js';
 import { PluginInstance } from '../../../src/lib/host/instance.js';
-import type { CallablePlugin, PluginCommand, PluginIdentity } from '../../../src/lib/host/types.js';
+import type { CallablePlugin, PluginCommand } from '../../../src/lib/host/types.js';
+import { identityFromManifest } from '../../../src/lib/host/identity.js';
 import { parseManifest } from '../../../src/lib/manifest/index.js';
 import { buildSource } from '../../helpers/host.js';
 
@@ -87,17 +88,7 @@ export function harness(opts: Partial<Omit<DispatcherOptions, 'plugins'>> = {}):
       hostFunctions,
       logger: { debug: log, info: log, warn: log, error: log },
     });
-    const identity: PluginIdentity = {
-      slug,
-      name: manifest.name,
-      botDisplayName: manifest.bot.displayName || manifest.name,
-      permissions,
-      manifest,
-      manifestJson,
-      assets: null,
-      publicFiles: null,
-      configOverrides: {},
-    };
+    const identity = identityFromManifest(manifest, manifestJson);
     const empty = { subscriptions: { notify: [], filter: [] }, commands: [], raw: {} };
     const probe = new LoadedPlugin({ identity, registration: empty, registerOutput: '', notify: [], instance, mapper: null });
     const { runtime } = checkRegistration(manifest, await probe.call('register'));

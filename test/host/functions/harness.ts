@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { identityFromManifest } from '../../../src/lib/host/identity.js';
 import { parseManifest } from '../../../src/lib/manifest/index.js';
 import { loadEngineModule } from '../../../src/lib/host/engine-module.js';
 import { createRecordingEnv, type HostEnv, type RecordingEnv } from '../../../src/lib/host/env/index.js';
@@ -72,17 +73,10 @@ export async function startPlugin(name: string, opts: StartOptions = {}): Promis
   const parsed = parseManifest(source.manifestJson);
   if (!parsed.ok || !parsed.manifest) throw new Error(`fixture ${name}: ${parsed.errors[0]?.message}`);
   const manifest = { ...parsed.manifest, permissions: opts.permissions ?? parsed.manifest.permissions };
-  const identity: PluginIdentity = {
-    slug: manifest.slug,
-    name: manifest.name,
-    botDisplayName: manifest.bot.displayName || manifest.name,
-    permissions: new Set(manifest.permissions),
-    manifest,
-    manifestJson: source.manifestJson,
+  const identity = identityFromManifest(manifest, source.manifestJson, {
     assets: opts.assets ?? null,
-    publicFiles: null,
     configOverrides: opts.configOverrides ?? {},
-  };
+  });
 
   const warnings: string[] = [];
   const logs: Running['logs'] = [];
