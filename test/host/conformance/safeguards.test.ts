@@ -135,12 +135,7 @@ describe('output and memory caps (safeguards_test)', () => {
 });
 
 describe('strikes across paths (DESIGN §3.3 over production\'s filter strikes)', () => {
-  // BUG (src/lib/host/dispatch/strikes.ts, dispatcher.ts): one consecutive-failure counter per
-  // plugin, reset by a success on any path. After each fail-open filter call the dispatcher
-  // notifies the same plugin's onChatMessage, whose success resets the count, so a filter that
-  // times out on every message is never disabled. Production counts filter failures on their
-  // own (FilterStrikeThreshold) and disables it after 5 messages.
-  it.fails('a filter that fails on every message is disabled after 5, even when the same plugin\'s chat handler works', async () => {
+  it('a filter that fails on every message is disabled after 5, even when the same plugin\'s chat handler works', async () => {
     start();
     await load(host, 'filter-and-chat');
     for (let i = 0; i < 5; i++) await say('spin');

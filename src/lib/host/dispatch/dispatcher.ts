@@ -219,7 +219,7 @@ export class Dispatcher implements EventSink {
     const { settled, emits } = await this.#calls.run(plugin.slug, opts.emitDepth, async (context) =>
       opts.parse(await plugin.call(exportName, input, context)),
     );
-    if (settled.ok) this.#strikes.recordSuccess(plugin.slug);
+    if (settled.ok) this.#strikes.recordSuccess(plugin.slug, opts.path);
     else this.#failed(plugin, opts.path, opts.what, settled.error);
     await this.#drain(plugin.slug, opts.emitDepth, emits);
     return settled;
@@ -241,9 +241,9 @@ export class Dispatcher implements EventSink {
     this.#onDisabled(slug, reason);
   }
 
-  /** For paths outside the dispatcher (the HTTP server): a call that worked. */
-  recordSuccess(slug: string): void {
-    this.#strikes.recordSuccess(slug);
+  /** For paths outside the dispatcher (the HTTP server): a call that worked on `path`. */
+  recordSuccess(slug: string, path?: StrikePath): void {
+    this.#strikes.recordSuccess(slug, path);
   }
 
   /** For paths outside the dispatcher: a failed call (missing-export is benign). True when it disabled the plugin. */

@@ -1,6 +1,8 @@
-// Strikes (DESIGN §3.3): five consecutive failures of any kind, on any path, disable a plugin
-// everywhere until it is reloaded or re-enabled. Production counted only filter failures;
-// we count every path so a plugin failing only in notifications cannot fail forever.
+// Strikes (DESIGN §3.3): five consecutive failures on any one path disable a plugin everywhere
+// until it is reloaded or re-enabled. Production counted only filter failures; we count every
+// path so a plugin failing only in notifications cannot fail forever. Counts are per path: a
+// success on one path (its chat handler) must not excuse failures on another (its filter,
+// timing out on every message), or such a plugin would never be disabled.
 
 import { failureKind } from './failure.js';
 
@@ -18,7 +20,8 @@ export interface StrikeBookOptions {
 export class StrikeBook {
   readonly #threshold: number;
   readonly #onDisabled: (slug: string, reason: string) => void;
-  readonly #counts = new Map<string, number>();
+  /** Consecutive failures by slug, then by path. */
+  readonly #counts = new Map<string, Map<StrikePath, number>>();
   readonly #disabled = new Set<string>();
 
   constructor(opts: StrikeBookOptions) {
@@ -26,8 +29,10 @@ export class StrikeBook {
     this.#onDisabled = opts.onDisabled;
   }
 
-  recordSuccess(slug: string): void {
-    this.#counts.delete(slug);
+  /** A call that worked resets its path's count (every path's, when none is named). */
+  recordSuccess(slug: string, path?: StrikePath): void {
+    if (path === undefined) this.#counts.delete(slug);
+    else this.#counts.get(slug)?.delete(path);
   }
 
   /**
@@ -36,8 +41,10 @@ export class StrikeBook {
    */
   recordFailure(slug: string, path: StrikePath, err: unknown): boolean {
     if (failureKind(err) === 'missing-export') return false;
-    const count = (this.#counts.get(slug) ?? 0) + 1;
-    this.#counts.set(slug, count);
+    let byPath = this.#counts.get(slug);
+    if (!byPath) this.#counts.set(slug, (byPath = new Map()));
+    const count = (byPath.get(path) ?? 0) + 1;
+    byPath.set(path, count);
     if (count < this.#threshold || this.#disabled.has(slug)) return false;
     this.#disabled.add(slug);
     const message = err instanceof Error ? err.message : String(err);
@@ -49,9 +56,12 @@ export class StrikeBook {
     return this.#disabled.has(slug);
   }
 
-  /** Consecutive failures so far. */
-  count(slug: string): number {
-    return this.#counts.get(slug) ?? 0;
+  /** Consecutive failures so far on the plugin's worst path (or on `path`). */
+  count(slug: string, path?: StrikePath): number {
+    const byPath = this.#counts.get(slug);
+    if (!byPath) return 0;
+    if (path !== undefined) return byPath.get(path) ?? 0;
+    return Math.max(0, ...byPath.values());
   }
 
   /** Forgets the plugin's strikes and re-enables it (reload, enable). */
