@@ -59,7 +59,10 @@ export async function spinnerEpisode(a: Arena): Promise<Episode & { reports: Cha
   return { slug: 'spinner', attempts, disabledAfterMs: since(a, 'spinner', t0), reports };
 }
 
-/** flooder: its flood hook once, then four chat messages its filter answers with > 1 MiB. */
+/**
+ * flooder: its flood hook once, then five chat messages its filter answers with > 1 MiB
+ * (strikes count per path: the five filter failures are what disable it).
+ */
 export async function flooderEpisode(
   a: Arena,
 ): Promise<Episode & { floodLines: { chat: number; logs: number }; linesAfterCall: { chat: number; logs: number }; reports: ChatDispatchReport[] }> {
@@ -75,7 +78,7 @@ export async function flooderEpisode(
   await new Promise((r) => setTimeout(r, 200));
   const linesAfterCall = count();
   const reports: ChatDispatchReport[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     const report = await a.host.dispatchChatMessage(chatMessage(`darn flood ${i}`));
     reports.push(report);
     attempts.push(filterAttempt('flooder', `filter ${i}`, report));
@@ -83,18 +86,18 @@ export async function flooderEpisode(
   return { slug: 'flooder', attempts, disabledAfterMs: since(a, 'flooder', t0), floodLines, linesAfterCall, reports };
 }
 
-/** hog: 80 MiB in its HTTP handler three times and in its hook twice, alternating. */
+/**
+ * hog: 80 MiB in its hook twice, then in its HTTP handler five times (strikes count per path:
+ * the five HTTP failures are what disable it).
+ */
 export async function hogEpisode(a: Arena): Promise<Episode & { recreations: number; memoryBytes: number }> {
   const t0 = performance.now();
   const hog = a.hostile.hog!;
   const attempts: Attempt[] = [];
+  for (let i = 0; i < 2; i++) attempts.push(notifyAttempt('hog', `hook ${i}`, await a.host.dispatch('hog.hog', {})));
   for (let i = 0; i < 5; i++) {
-    if (i % 2 === 0) {
-      const r = await timed(() => a.host.dispatcher.invoke(hog, 'on_http_request', httpRequest('/hoard'), { path: 'http' }));
-      attempts.push({ label: `http ${i}`, ms: r.ms, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
-    } else {
-      attempts.push(notifyAttempt('hog', `hook ${i}`, await a.host.dispatch('hog.hog', {})));
-    }
+    const r = await timed(() => a.host.dispatcher.invoke(hog, 'on_http_request', httpRequest('/hoard'), { path: 'http' }));
+    attempts.push({ label: `http ${i}`, ms: r.ms, ok: r.ok, ...(r.ok ? {} : { error: r.error }) });
   }
   return {
     slug: 'hog',

@@ -6,7 +6,7 @@ import { CEILING_MS, expectDisabledReported, expectFailedNamed, expectThroughput
 import { arena } from './harness.js';
 
 describe('hostile: hog', () => {
-  it('runs out of memory each time, named, its instance recreated, disabled after 5; the others keep working and their throughput', async () => {
+  it('runs out of memory each time, named, its instance recreated, disabled after 5 on one path; the others keep working and their throughput', async () => {
     const a = await arena(['hog']);
     const clean = await arena([]);
     try {
@@ -17,7 +17,7 @@ describe('hostile: hog', () => {
       expectFailedNamed(http, 'hog', 'on_http_request', CEILING_MS.http);
       expectFailedNamed(hook, 'hog', 'on_event', CEILING_MS.notification);
       // the hook has 500 ms: on a loaded machine the deadline may come before the heap limit
-      expect(failures(http)).toEqual(['out-of-memory', 'out-of-memory', 'out-of-memory']);
+      expect(failures(http)).toEqual(Array(5).fill('out-of-memory'));
       for (const kind of failures(hook)) expect(['out-of-memory', 'deadline']).toContain(kind);
       expect(http[0]!.error).toMatchObject({ nextSteps: [expect.stringContaining('48 MiB JS heap limit')] });
       expect(a.rec.warnings).toEqual(
@@ -27,7 +27,7 @@ describe('hostile: hog', () => {
         ]),
       );
       // each out-of-memory instance was thrown away: what it grew to is given back
-      expect(episode.recreations).toBeGreaterThanOrEqual(3);
+      expect(episode.recreations).toBeGreaterThanOrEqual(5);
       expect(episode.memoryBytes).toBeLessThan(40 * 1024 * 1024);
 
       expectDisabledReported(a, 'hog', 'http');
