@@ -168,3 +168,21 @@ describe('the engine', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 40_000);
 });
+
+describe('waiting for a busy plugin', () => {
+  it('counts against the budget: a call queued behind a long one past its budget fails without running', async () => {
+    const seen: string[] = [];
+    const { inst } = await instance(
+      handlerScript('if (p.slow) { const t = Date.now(); while (Date.now() - t < 300) {} } owncast.chat.send("ran " + p.n);'),
+      { owncast_send_chat: (c) => void seen.push(c.text(0)) },
+    );
+    const slow = probe(inst, { slow: true, n: 1 });
+    // queued behind a 300 ms notification, with a 50 ms budget of its own
+    const queued = inst.call('on_event', JSON.stringify({ eventType: 'probe', payload: { n: 2 } }), undefined, { budgetMs: 50 });
+    await slow;
+    await expect(queued).rejects.toMatchObject({ kind: 'deadline', message: expect.stringMatching(/waited \d+ ms for the plugin/) });
+    expect(seen).toEqual(['ran 1']);
+    await probe(inst, { n: 3 });
+    expect(seen).toEqual(['ran 1', 'ran 3']);
+  });
+});

@@ -100,7 +100,7 @@ export class LoadedPlugin implements CallablePlugin {
   /** Calls an export; a failure becomes a PluginError naming the plugin and export, its stack source-mapped. */
   async call(exportName: EngineExport, input: string | Uint8Array = '', context?: unknown): Promise<string> {
     try {
-      return (await this.instance.call(exportName, input, context)).text();
+      return (await this.instance.call(exportName, input, context, { budgetMs: EXPORT_BUDGET_MS[exportName] })).text();
     } catch (err) {
       throw this.toPluginError(err, exportName);
     }

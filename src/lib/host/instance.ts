@@ -170,8 +170,26 @@ export class PluginInstance {
    * Calls an export; resolves with its output or rejects with an EngineCallError. `context`
    * is what runningCallContext() returns to host functions while this call executes.
    */
-  call(exportName: EngineExport | string, input: string | Uint8Array = EMPTY, context?: unknown): Promise<CallOutput> {
-    const run = this.#tail.then(() => this.#call(exportName, input, context));
+  call(
+    exportName: EngineExport | string,
+    input: string | Uint8Array = EMPTY,
+    context?: unknown,
+    opts: { budgetMs?: number } = {},
+  ): Promise<CallOutput> {
+    const queuedAt = performance.now();
+    const run = this.#tail.then(() => {
+      // Waiting for the instance counts against the call's budget (DESIGN §2.1): a call whose
+      // budget is spent before it can start fails without running.
+      const waited = performance.now() - queuedAt;
+      if (opts.budgetMs !== undefined && waited >= opts.budgetMs) {
+        throw new EngineCallError(
+          'deadline',
+          exportName,
+          `deadline exceeded: ${exportName} waited ${Math.round(waited)} ms for the plugin, past its ${opts.budgetMs} ms budget`,
+        );
+      }
+      return this.#call(exportName, input, context);
+    });
     this.#tail = run.catch(() => undefined);
     return run;
   }
