@@ -186,7 +186,7 @@ async function main() {
         'Three well-behaved plugins (a filter masking a word, a KV counter, a `!ping` command) run chat messages ' +
         'through `dispatchChatMessage`, one after another, alone and beside each hostile fixture of `test/host/hostile/` ' +
         'after its episode (the hostile plugin disabled, or contained and still loaded). Rates are the best of ' +
-        `${ROUNDS} rounds of ${MESSAGES} messages, alone and beside measured alternately, after ${WARMUP} messages of warm-up. ` +
+        `${ROUNDS} rounds of ${MESSAGES} messages, alone and beside measured alternately (and in alternating order), after ${WARMUP} messages of warm-up. ` +
         `The three alone, before any hostile plugin was loaded: ${Math.round(alone)} msgs/s.`,
     );
     out.push('');
