@@ -11,6 +11,7 @@ const BENCHES: [file: string, heading: string][] = [
   ['engine.bench.ts', 'Engine'],
   ['host.bench.ts', 'Host runtime'],
   ['offthread.bench.ts', 'Off-thread services: storage.sql and network.fetch'],
+  ['hostile.bench.ts', 'Hostile plugins beside well-behaved ones'],
 ];
 const root = packageRoot();
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
