@@ -15,6 +15,9 @@ const decoder = new TextDecoder();
 
 /** events.emit, the ambient timers, and http.sse's send. */
 export function eventFunctions(deps: HostDeps): Impls {
+  // A plugin refused at the timer cap hears it from the SDK (it throws); the host log says it
+  // once per plugin, so a plugin that swallows the error is still named, without a storm.
+  const capWarned = new Set<string>();
   return {
     owncast_emit_event: (c) => {
       const slug = c.caller.slug;
@@ -43,7 +46,15 @@ export function eventFunctions(deps: HostDeps): Impls {
       if (delay > MAX_TIMER_DELAY_MS) delay = MAX_TIMER_DELAY_MS;
       const timers = deps.timers;
       if (!timers) return 1;
-      return timers.set(c.caller.slug, u64Arg(c, 0), delay, c.args[2] === 1n) ? 1 : 0;
+      if (timers.set(c.caller.slug, u64Arg(c, 0), delay, c.args[2] === 1n)) return 1;
+      if (!capWarned.has(c.caller.slug)) {
+        capWarned.add(c.caller.slug);
+        deps.log.warn(
+          `owncast_timer_set from ${c.caller.slug}: the plugin already has the most pending timers allowed (64); ` +
+            'this timer and any more are refused (not logged again). Clear timers it no longer needs.',
+        );
+      }
+      return 0;
     },
     owncast_timer_clear: (c) => deps.timers?.clear(c.caller.slug, u64Arg(c, 0)),
 
