@@ -1,6 +1,8 @@
 // Two plugins that emit to each other's hooks forever.
 import { describe, expect, it } from 'vitest';
 
+import { MAX_EMITS_PER_CHAIN } from '../../../src/lib/host/dispatch/index.js';
+
 import { pingPongEpisode } from './episodes.js';
 import { CEILING_MS, expectThroughputKept, expectWellBehaved } from './expectations.js';
 import { arena } from './harness.js';
@@ -35,7 +37,29 @@ describe('hostile: ping and pong', () => {
     }
   });
 
-  // Depth bounds how long a loop runs, not how wide: with 4 emits per hit the same two plugins
-  // make 4^8 = 65 536 deliveries (about 2 s here) and as many depth warnings; with 10, 10^8.
-  it.todo('bounds an emit loop that fans out, and warns once per loop rather than once per dropped emit');
+  // Depth bounds how long a loop runs, not how wide: with 10 emits per hit the two plugins would
+  // make 10^8 deliveries. One root event may set off at most MAX_EMITS_PER_CHAIN emitted events.
+  it('bounds an emit loop that fans out, and warns once per loop rather than once per dropped emit', async () => {
+    const a = await arena(['ping', 'pong']);
+    try {
+      const hits = () => a.rec.logs.filter((l) => l.slug === 'ping' || l.slug === 'pong').length;
+      const warnedBefore = a.rec.warnings.length;
+      const t0 = performance.now();
+      await a.host.dispatch('ping.hit', { n: 0, fan: 10 });
+      await a.host.dispatcher.idle();
+      expect(performance.now() - t0).toBeLessThan(60_000);
+      // the root delivery plus at most MAX_EMITS_PER_CHAIN emitted ones (emits are drained depth
+      // first, so much of the budget goes to emits dropped at depth 8); the loop did run deep
+      expect(hits()).toBeLessThanOrEqual(1 + MAX_EMITS_PER_CHAIN);
+      expect(hits()).toBeGreaterThanOrEqual(8);
+      // one line each for the depth cut and the budget, not one per dropped emit
+      expect(a.warningsSince(warnedBefore)).toEqual([
+        'dispatcher: max emit depth 8 reached for "ping.hit", dropping',
+        expect.stringMatching(/^dispatcher: plugin "(ping|pong)" emitted past 1000 events set off by one event/),
+      ]);
+      await expectWellBehaved(a, 'after');
+    } finally {
+      await a.close();
+    }
+  }, 120_000);
 });

@@ -25,6 +25,20 @@ import type {
 } from './reports.js';
 
 export const MAX_EMIT_DEPTH = 8;
+/**
+ * Emitted events one root event may set off. Depth bounds how long an emit loop runs, not how
+ * wide it gets: plugins that each emit k events per hop make k^8 deliveries. Not in
+ * production; without it two plugins emitting ten events each would keep the host busy for hours.
+ */
+export const MAX_EMITS_PER_CHAIN = 1000;
+
+/** What one root event (a dispatch from outside, or an emit from outside any call) set off. */
+interface EmitChain {
+  dispatched: number;
+  budgetWarned: boolean;
+  depthWarned: boolean;
+}
+const newChain = (): EmitChain => ({ dispatched: 0, budgetWarned: false, depthWarned: false });
 export const TICK_INTERVAL_MS = 1000;
 
 interface CallOptions<T> {
@@ -34,6 +48,8 @@ interface CallOptions<T> {
   /** What failed, for the log line: `on_filter(chat.message.received)`. */
   what: string;
   parse(out: string): T;
+  /** The chain the call's emits belong to; absent: they start a new one. */
+  chain?: EmitChain;
 }
 
 const identity = (out: string) => out;
@@ -98,7 +114,14 @@ export class Dispatcher implements EventSink {
     return { ...report, help, commands: await this.dispatchCommands(msg) };
   }
 
-  async #dispatch(eventType: string, payload: unknown, json: string, depth: number, emitter: string | null): Promise<DispatchReport> {
+  async #dispatch(
+    eventType: string,
+    payload: unknown,
+    json: string,
+    depth: number,
+    emitter: string | null,
+    chain: EmitChain = newChain(),
+  ): Promise<DispatchReport> {
     const report: DispatchReport = {
       eventType,
       depth,
@@ -110,7 +133,9 @@ export class Dispatcher implements EventSink {
       notified: [],
     };
     if (depth >= MAX_EMIT_DEPTH) {
-      this.#log.warn(`dispatcher: max emit depth ${MAX_EMIT_DEPTH} reached for "${eventType}", dropping`);
+      // once per chain: a loop that fans out would otherwise log every dropped emit
+      if (!chain.depthWarned) this.#log.warn(`dispatcher: max emit depth ${MAX_EMIT_DEPTH} reached for "${eventType}", dropping`);
+      chain.depthWarned = true;
       report.depthExceeded = true;
       return report;
     }
@@ -125,6 +150,7 @@ export class Dispatcher implements EventSink {
         emitDepth: depth + 1,
         what: `on_filter(${eventType}) failed (fail-open)`,
         parse: parseFilterOutput,
+        chain,
       });
       const base = { slug: plugin.slug, priority, durationMs: this.#now() - t0 };
       if (!settled.ok) {
@@ -154,14 +180,21 @@ export class Dispatcher implements EventSink {
       (p) => !this.#strikes.isDisabled(p.slug) && notifyPermitted(p, eventType) && p.subscriptions.notify.some((s) => s.event === eventType),
     );
     report.notified = await Promise.all(
-      targets.map((p) => this.#notify(p, envelope(localHookName(p.slug, eventType), json), eventType, 'notification', depth + 1)),
+      targets.map((p) => this.#notify(p, envelope(localHookName(p.slug, eventType), json), eventType, 'notification', depth + 1, chain)),
     );
     return report;
   }
 
-  async #notify(plugin: CallablePlugin, input: string, eventType: string, path: StrikePath, emitDepth: number): Promise<NotifyStep> {
+  async #notify(
+    plugin: CallablePlugin,
+    input: string,
+    eventType: string,
+    path: StrikePath,
+    emitDepth: number,
+    chain?: EmitChain,
+  ): Promise<NotifyStep> {
     const t0 = this.#now();
-    const settled = await this.#call(plugin, 'on_event', input, { path, emitDepth, what: `on_event(${eventType}) failed`, parse: identity });
+    const settled = await this.#call(plugin, 'on_event', input, { path, emitDepth, what: `on_event(${eventType}) failed`, parse: identity, chain });
     const durationMs = this.#now() - t0;
     return settled.ok ? { slug: plugin.slug, ok: true, durationMs } : { slug: plugin.slug, ok: false, error: settled.error, durationMs };
   }
@@ -200,8 +233,20 @@ export class Dispatcher implements EventSink {
     this.#track(Promise.resolve().then(() => this.#drain(slug, 0, [queued])));
   }
 
-  async #drain(emitter: string, depth: number, emits: QueuedEmit[]): Promise<void> {
-    for (const e of emits) await this.#dispatch(e.eventType, e.payload, e.json, depth, emitter);
+  async #drain(emitter: string, depth: number, emits: QueuedEmit[], chain: EmitChain = newChain()): Promise<void> {
+    for (const e of emits) {
+      if (chain.dispatched >= MAX_EMITS_PER_CHAIN) {
+        if (!chain.budgetWarned) {
+          this.#log.warn(
+            `dispatcher: plugin "${emitter}" emitted past ${MAX_EMITS_PER_CHAIN} events set off by one event ("${e.eventType}" and the rest dropped)`,
+          );
+        }
+        chain.budgetWarned = true;
+        continue;
+      }
+      chain.dispatched++;
+      await this.#dispatch(e.eventType, e.payload, e.json, depth, emitter, chain);
+    }
   }
 
   #track(work: Promise<unknown>): void {
@@ -221,7 +266,7 @@ export class Dispatcher implements EventSink {
     );
     if (settled.ok) this.#strikes.recordSuccess(plugin.slug, opts.path);
     else this.#failed(plugin, opts.path, opts.what, settled.error);
-    await this.#drain(plugin.slug, opts.emitDepth, emits);
+    await this.#drain(plugin.slug, opts.emitDepth, emits, opts.chain);
     return settled;
   }
 

@@ -1,7 +1,7 @@
 // The dispatcher and its parts: filter chain, notifications, commands and !help, emits,
 // timers, tick, strikes, content and auth calls.
 
-export { Dispatcher, MAX_EMIT_DEPTH, TICK_INTERVAL_MS } from './dispatcher.js';
+export { Dispatcher, MAX_EMIT_DEPTH, MAX_EMITS_PER_CHAIN, TICK_INTERVAL_MS } from './dispatcher.js';
 export { filterChain } from './chain.js';
 export type {
   ChatDispatchReport,
