@@ -9,7 +9,7 @@
 //   manager/    discovery, loading, enable/disable/reload, approvals, persisted state
 //   host.ts     PluginHost: wires them together
 
-import type { Manifest } from '../manifest/index.js';
+import type { CommandInfo, Manifest } from '../manifest/index.js';
 import type { EngineExport } from './instance.js';
 
 /** The registry's view of one plugin: who it is and what it may do. */
@@ -52,17 +52,8 @@ export interface CallablePlugin {
   call(exportName: EngineExport, input: string, context?: unknown): Promise<string>;
 }
 
-/** A chat command as register() reports it (production CommandInfo, defaults filled in). */
-export interface PluginCommand {
-  name: string;
-  prefix: string;
-  description: string;
-  usage: string;
-  aliases: string[];
-  modOnly: boolean;
-  caseSensitive: boolean;
-  cooldownMs: number;
-}
+/** A chat command as register() reports it: production's CommandInfo, defaults filled in. */
+export type PluginCommand = CommandInfo;
 
 /** Where host diagnostics go: permission warnings, strikes, plugin logs. */
 export interface HostLog {
