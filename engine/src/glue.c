@@ -77,8 +77,8 @@ static const uint32_t export_budget_ms[EXP_COUNT] = {
 };
 
 /* ---------- fast I/O side channel ---------- */
-#define OCP_IO_MAGIC 0x3150434fu /* "OCP1" */
-enum { IO_FAST_IN = 1, IO_FAST_OUT = 2, IO_OUT_READY = 4 };
+#define OCP_IO_MAGIC 0x3250434fu /* "OCP2": OCP1 (fast input/output) + fast host calls */
+enum { IO_FAST_IN = 1, IO_FAST_OUT = 2, IO_OUT_READY = 4, IO_FAST_HOSTCALL = 8 };
 typedef struct {
     uint32_t magic;
     uint32_t flags;    /* host sets FAST_IN/FAST_OUT before a call; glue sets OUT_READY */
@@ -88,8 +88,25 @@ typedef struct {
     uint32_t want_cap; /* host: grow the input buffer to this for the next call */
     uint32_t out_ptr;  /* glue: output bytes */
     uint32_t out_len;
+    uint32_t hc_ptr;   /* glue-owned buffer the host writes host-call results into */
+    uint32_t hc_cap;
+    uint32_t hc_want;  /* host: a result did not fit; grow the buffer to this */
 } ocp_io_t;
 __attribute__((used)) ocp_io_t ocp_io;
+
+/* Fast host calls (IO_FAST_HOSTCALL, set by our host for one export call). @extism/extism
+   1.0.3 numbers its memory blocks in the top 16 bits of an i64 and never reuses a number
+   within a call, so after ~32 000 blocks (two per host call) addresses wrap and the plugin
+   reads the wrong memory. In fast mode a pointer argument is passed in place, tagged
+   (HC_TAG | len << 32 | ptr), and a result comes back in hc_ptr (HC_TAG | len): no blocks.
+   Other hosts never set the flag and get standard Extism blocks. */
+#define HC_TAG (1ull << 63)
+#define HC_MAX_LEN 0x7fffffffu
+#define HC_INITIAL_CAP (16u * 1024)
+/* Past this block number the next ones would wrap; the call stops making host calls. */
+#define BLOCK_INDEX_GUARD 0x7f00u
+static int fast_hc;
+static int blocks_exhausted;
 
 /* ---------- state (all of it survives a Wizer snapshot) ---------- */
 static JSRuntime *rt;
@@ -135,13 +152,30 @@ static int interrupt_handler(JSRuntime *r, void *opaque)
 }
 
 /* ---------- Extism memory helpers ---------- */
-static uint64_t ext_store(const void *data, size_t len)
+/* Notes a block address the host handed out; false once numbers are about to wrap. */
+static int block_ok(uint64_t off)
+{
+    if ((off >> 48) >= BLOCK_INDEX_GUARD)
+        blocks_exhausted = 1;
+    return !blocks_exhausted;
+}
+
+/* Copies bytes into a new Extism block. `last_word` is for the call's output or error,
+   which may use the numbers kept in reserve below the wrap. */
+static uint64_t ext_store_ex(const void *data, size_t len, int last_word)
 {
     const uint8_t *p = data;
-    uint64_t off = extism_alloc(len);
+    uint64_t off;
     size_t i = 0;
+    if (blocks_exhausted && !last_word)
+        return 0;
+    off = extism_alloc(len);
     if (!off && len)
         return 0;
+    if (last_word ? (off >> 48) >= 0x7fffu : !block_ok(off)) {
+        extism_free(off);
+        return 0;
+    }
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
@@ -150,6 +184,11 @@ static uint64_t ext_store(const void *data, size_t len)
     for (; i < len; i++)
         extism_store_u8(off + i, p[i]);
     return off;
+}
+
+static uint64_t ext_store(const void *data, size_t len)
+{
+    return ext_store_ex(data, len, 0);
 }
 
 /* Reads an Extism block into a malloc'd buffer (NUL-terminated for convenience). */
@@ -170,18 +209,47 @@ static uint8_t *ext_load(uint64_t off, size_t *plen)
     return buf;
 }
 
+/* A pointer argument: in place (tagged) in fast mode, else copied into an Extism block.
+   *owned says whether a block must be freed afterwards. */
+static uint64_t hc_arg(const void *p, size_t len, int *owned)
+{
+    if (fast_hc && len <= HC_MAX_LEN) {
+        *owned = 0;
+        return HC_TAG | ((uint64_t)len << 32) | (uint64_t)(uint32_t)(uintptr_t)p;
+    }
+    *owned = 1;
+    return ext_store(p, len);
+}
+
 static void ext_log(void (*fn)(uint64_t), const char *s, size_t len)
 {
-    uint64_t off = ext_store(s, len);
+    int owned;
+    uint64_t off = hc_arg(s, len, &owned);
     if (off) {
         fn(off);
-        extism_free(off);
+        if (owned)
+            extism_free(off);
+    }
+}
+
+/* After a fast host call whose result did not fit: grow the result buffer for the next one. */
+static void hc_grow(void)
+{
+    uint32_t want = ocp_io.hc_want;
+    ocp_io.hc_want = 0;
+    if (want > ocp_io.hc_cap && want <= FAST_IO_MAX_CAP) {
+        void *nb = malloc(want);
+        if (nb) {
+            free((void *)(uintptr_t)ocp_io.hc_ptr);
+            ocp_io.hc_ptr = (uint32_t)(uintptr_t)nb;
+            ocp_io.hc_cap = want;
+        }
     }
 }
 
 static void set_error(const char *msg, size_t len)
 {
-    uint64_t off = ext_store(msg, len);
+    uint64_t off = ext_store_ex(msg, len, 1);
     if (off)
         extism_error_set(off);
 }
@@ -247,6 +315,13 @@ static JSValue new_uint8array(JSContext *c, const uint8_t *buf, size_t len)
 enum { AS_STRING, AS_ARRAYBUFFER, AS_UINT8ARRAY };
 
 /* An Extism block as a new JS value; the block is freed first when `consume`. */
+static JSValue bytes_to_js(JSContext *c, const uint8_t *buf, size_t len, int as)
+{
+    return as == AS_STRING ? JS_NewStringLen(c, (const char *)buf, len)
+        : as == AS_ARRAYBUFFER ? JS_NewArrayBufferCopy(c, buf, len)
+        : new_uint8array(c, buf, len);
+}
+
 static JSValue block_to_js(JSContext *c, uint64_t off, int as, int consume)
 {
     size_t len;
@@ -256,10 +331,35 @@ static JSValue block_to_js(JSContext *c, uint64_t off, int as, int consume)
         extism_free(off);
     if (!buf)
         return JS_ThrowOutOfMemory(c);
-    v = as == AS_STRING ? JS_NewStringLen(c, (const char *)buf, len)
-        : as == AS_ARRAYBUFFER ? JS_NewArrayBufferCopy(c, buf, len)
-        : new_uint8array(c, buf, len);
+    v = bytes_to_js(c, buf, len, as);
     free(buf);
+    return v;
+}
+
+static JSValue throw_blocks_exhausted(JSContext *c)
+{
+    return JS_ThrowInternalError(c, "too many host calls in one call: the host ran out of memory block numbers "
+                                    "(about 16 000 per call); split the work across calls");
+}
+
+/* A pointer result: 0 is null; tagged, `len` bytes in the host-call buffer; else an Extism block. */
+static JSValue result_to_js(JSContext *c, uint64_t res, int as)
+{
+    JSValue v;
+    if (!res)
+        return JS_NULL;
+    if (fast_hc && (res & HC_TAG)) {
+        size_t len = (size_t)(res & HC_MAX_LEN);
+        if (len > ocp_io.hc_cap)
+            return JS_ThrowInternalError(c, "the host returned a result larger than its buffer");
+        v = bytes_to_js(c, (const uint8_t *)(uintptr_t)ocp_io.hc_ptr, len, as);
+    } else if (!block_ok(res)) {
+        return throw_blocks_exhausted(c);
+    } else {
+        v = block_to_js(c, res, as, 1);
+    }
+    if (fast_hc && ocp_io.hc_want)
+        hc_grow();
     return v;
 }
 
@@ -273,6 +373,12 @@ static uint64_t string_to_block(JSContext *c, JSValueConst v)
         return 0;
     off = ext_store(s, len);
     JS_FreeCString(c, s);
+    if (!off) {
+        if (blocks_exhausted)
+            throw_blocks_exhausted(c);
+        else
+            JS_ThrowOutOfMemory(c);
+    }
     return off;
 }
 
@@ -350,6 +456,8 @@ static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSVal
     const ocp_hostfn *f;
     uint64_t args[3] = {0, 0, 0};
     int owned[3] = {0, 0, 0};
+    const uint8_t *held[3] = {NULL, NULL, NULL};
+    int held_cstr[3] = {0, 0, 0};
     int idx, i;
     uint64_t res;
     JSValue ret = JS_UNDEFINED;
@@ -363,6 +471,8 @@ static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSVal
     }
     if (in_wizer)
         return refuse_at_build_time(c, "a host call");
+    if (blocks_exhausted)
+        return throw_blocks_exhausted(c);
     f = &ocp_hostfns[idx];
     for (i = 0; i < f->nparams; i++) {
         JSValueConst v = i + 1 < argc ? argv[i + 1] : JS_UNDEFINED;
@@ -379,9 +489,17 @@ static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSVal
                 if (!p)
                     goto fail;
             }
-            args[i] = ext_store(p, len);
-            owned[i] = 1;
-            release_bytes(c, p, cstr);
+            /* in fast mode the bytes are read in place, so they live until the call returns */
+            args[i] = hc_arg(p, len, &owned[i]);
+            if (owned[i])
+                release_bytes(c, p, cstr);
+            else
+                held[i] = p, held_cstr[i] = cstr;
+            if (blocks_exhausted) {
+                JS_ThrowInternalError(c, "too many host calls in one call: the host ran out of memory block numbers "
+                                         "(about 16 000 per call); split the work across calls");
+                goto fail;
+            }
         } else if (to_i64(c, v, &args[i])) {
             goto fail;
         }
@@ -390,20 +508,28 @@ static JSValue js_host_call(JSContext *c, JSValueConst this_val, int argc, JSVal
     if (f->result == OCP_RES_I64) {
         ret = JS_NewInt64(c, (int64_t)res);
     } else if (f->result == OCP_RES_PTR) {
-        ret = res ? block_to_js(c, res, magic ? AS_UINT8ARRAY : AS_STRING, 1) : JS_NULL;
+        ret = result_to_js(c, res, magic ? AS_UINT8ARRAY : AS_STRING);
     }
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 3; i++) {
         if (owned[i] && args[i])
             extism_free(args[i]);
+        if (held[i])
+            release_bytes(c, held[i], held_cstr[i]);
+    }
+    if (JS_IsException(ret))
+        return ret;
     if (past_deadline()) {
         JS_FreeValue(c, ret);
         return throw_interrupted(c);
     }
     return ret;
 fail:
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 3; i++) {
         if (owned[i] && args[i])
             extism_free(args[i]);
+        if (held[i])
+            release_bytes(c, held[i], held_cstr[i]);
+    }
     return JS_EXCEPTION;
 }
 
@@ -449,12 +575,13 @@ static JSValue js_config_get(JSContext *c, JSValueConst this_val, int argc, JSVa
     if ((e = find_embedded(key))) {
         ret = JS_NewStringLen(c, e->value, e->len);
     } else if (!in_wizer) {
-        uint64_t koff = ext_store(key, klen);
+        int owned;
+        uint64_t koff = hc_arg(key, klen, &owned);
         uint64_t voff = koff ? extism_config_get(koff) : 0;
-        if (koff)
+        if (koff && owned)
             extism_free(koff);
         if (voff)
-            ret = block_to_js(c, voff, AS_STRING, 1);
+            ret = result_to_js(c, voff, AS_STRING);
     }
     JS_FreeCString(c, key);
     return ret;
@@ -471,6 +598,8 @@ static JSValue js_var_get(JSContext *c, JSValueConst this_val, int argc, JSValue
         return JS_EXCEPTION;
     voff = extism_var_get(koff);
     extism_free(koff);
+    if (voff && !block_ok(voff))
+        return throw_blocks_exhausted(c);
     /* the variable's block belongs to the host's var store: do not free it */
     return voff ? block_to_js(c, voff, as_bytes ? AS_ARRAYBUFFER : AS_STRING, 0) : JS_NULL;
 }
@@ -492,6 +621,10 @@ static JSValue js_var_set(JSContext *c, JSValueConst this_val, int argc, JSValue
             return JS_EXCEPTION;
         voff = ext_store(val, vlen);
         release_bytes(c, val, cstr);
+        if (!voff) {
+            extism_free(koff);
+            return blocks_exhausted ? throw_blocks_exhausted(c) : JS_ThrowOutOfMemory(c);
+        }
     }
     extism_var_set(koff, voff);
     extism_free(koff);
@@ -506,7 +639,7 @@ static JSValue js_http_request(JSContext *c, JSValueConst this_val, int argc, JS
     int rcstr, bcstr;
     uint64_t roff, boff = 0, res;
     int32_t status;
-    JSValue arr;
+    JSValue arr, body_v;
     (void)this_val;
     if (in_wizer)
         return refuse_at_build_time(c, "Http.request");
@@ -514,6 +647,8 @@ static JSValue js_http_request(JSContext *c, JSValueConst this_val, int argc, JS
         return JS_EXCEPTION;
     roff = ext_store(req, rlen);
     release_bytes(c, req, rcstr);
+    if (!roff)
+        return blocks_exhausted ? throw_blocks_exhausted(c) : JS_ThrowOutOfMemory(c);
     if (argc > 1 && !JS_IsUndefined(argv[1]) && !JS_IsNull(argv[1])) {
         body = js_bytes(c, argv[1], &blen, &bcstr);
         if (!body)
@@ -526,9 +661,12 @@ static JSValue js_http_request(JSContext *c, JSValueConst this_val, int argc, JS
     extism_free(roff);
     if (boff)
         extism_free(boff);
+    body_v = result_to_js(c, res, AS_UINT8ARRAY);
+    if (JS_IsException(body_v))
+        return body_v;
     arr = JS_NewArray(c);
     JS_SetPropertyUint32(c, arr, 0, JS_NewInt32(c, status));
-    JS_SetPropertyUint32(c, arr, 1, res ? block_to_js(c, res, AS_UINT8ARRAY, 1) : JS_NULL);
+    JS_SetPropertyUint32(c, arr, 1, body_v);
     if (past_deadline()) {
         JS_FreeValue(c, arr);
         return throw_interrupted(c);
@@ -617,7 +755,14 @@ static JSValue js_host_raw(JSContext *c, JSValueConst this_val, int argc, JSValu
     for (i = 0; i < ocp_hostfns[idx].nparams; i++)
         if (i + 1 < argc && to_i64(c, argv[i + 1], &args[i]))
             return JS_EXCEPTION;
-    res = ocp_invoke_hostfn(idx, args);
+    {
+        /* the caller manages Extism offsets itself: a capacity of 0 makes the host answer with a block */
+        uint32_t cap = ocp_io.hc_cap;
+        ocp_io.hc_cap = 0;
+        res = ocp_invoke_hostfn(idx, args);
+        ocp_io.hc_cap = cap;
+        ocp_io.hc_want = 0;
+    }
     if (past_deadline())
         return throw_interrupted(c);
     return ocp_hostfns[idx].result == OCP_RES_VOID ? JS_UNDEFINED : offset_value(c, res);
@@ -902,7 +1047,7 @@ static void emit_output(JSValueConst v, int fast_out)
             ocp_io.flags |= IO_OUT_READY;
         }
     } else {
-        uint64_t off = ext_store(p, len);
+        uint64_t off = ext_store_ex(p, len, 1);
         if (off || !len)
             extism_output_set(off, len);
     }
@@ -965,6 +1110,16 @@ static int run_export(int which)
     ocp_io.out_ptr = ocp_io.out_len = 0;
     io_flags = ocp_io.magic == OCP_IO_MAGIC ? ocp_io.flags : 0;
     ocp_io.flags = 0;
+    blocks_exhausted = 0;
+    fast_hc = (io_flags & IO_FAST_HOSTCALL) != 0;
+    ocp_io.hc_want = 0;
+    if (fast_hc && !ocp_io.hc_ptr) {
+        void *b = malloc(HC_INITIAL_CAP);
+        if (b) {
+            ocp_io.hc_ptr = (uint32_t)(uintptr_t)b;
+            ocp_io.hc_cap = HC_INITIAL_CAP;
+        }
+    }
     fast_in = (io_flags & IO_FAST_IN) && ocp_io.in_len <= ocp_io.buf_cap;
     fast_out = (io_flags & IO_FAST_OUT) != 0;
 
@@ -1082,6 +1237,7 @@ done:
     cur_input = NULL;
     cur_input_len = 0;
     finish_fast_io();
+    fast_hc = 0;
     deadline_ns = 0;
     in_call = 0;
     return status;

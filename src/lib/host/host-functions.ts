@@ -1,7 +1,5 @@
-import type { CallContext } from '@extism/extism';
-
 import { hostFunctionSpecs, type HostFunctionSpec } from '../engine/host-functions.js';
-import type { HostFunction } from './instance.js';
+import type { GuestMemory, HostFunction } from './instance.js';
 
 /** A decoded argument: PTR parameters arrive as bytes, I64 parameters as bigint. */
 export type HostArg = Uint8Array | bigint;
@@ -41,7 +39,7 @@ export interface HostFunctionOptions<C extends CallerIdentity = CallerIdentity> 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-function encodeResult(ctx: CallContext, spec: HostFunctionSpec, value: HostResult): bigint | undefined {
+function encodeResult(mem: GuestMemory, spec: HostFunctionSpec, value: HostResult): bigint | undefined {
   if (spec.result === null) return undefined;
   if (spec.result === 'I64') {
     if (typeof value === 'bigint') return value;
@@ -50,13 +48,8 @@ function encodeResult(ctx: CallContext, spec: HostFunctionSpec, value: HostResul
     return 0n;
   }
   if (value === null || value === undefined) return 0n;
-  // Extism stores a Uint8Array's whole ArrayBuffer, not the view: a view (a Buffer from Node's
-  // pool, a slice of a package) must be copied or the plugin reads the memory around it.
-  const bytes =
-    value instanceof Uint8Array
-      ? value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice()
-      : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
-  return ctx.store(bytes);
+  const bytes = value instanceof Uint8Array ? value : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
+  return mem.store(bytes);
 }
 
 /**
@@ -69,7 +62,7 @@ export function createHostFunctions<C extends CallerIdentity>(opts: HostFunction
   const functions: Record<string, HostFunction> = {};
   for (const spec of hostFunctionSpecs()) {
     const impl = implementations[spec.name];
-    functions[spec.name] = (ctx: CallContext, ...raw: bigint[]) => {
+    functions[spec.name] = (mem: GuestMemory, ...raw: bigint[]) => {
       if (spec.permission && !caller.permissions.has(spec.permission)) {
         onDenied?.(spec, caller);
         return spec.result === null ? undefined : 0n;
@@ -78,7 +71,7 @@ export function createHostFunctions<C extends CallerIdentity>(opts: HostFunction
       const args: HostArg[] = spec.params.map((p, i) => {
         const v = raw[i] ?? 0n;
         if (p.type === 'I64') return v;
-        return v === 0n ? new Uint8Array(0) : (ctx.read(v)?.bytes() ?? new Uint8Array(0));
+        return mem.read(v) ?? new Uint8Array(0);
       });
       const call: HostCall<C> = {
         caller,
@@ -99,7 +92,7 @@ export function createHostFunctions<C extends CallerIdentity>(opts: HostFunction
       // An exception must never unwind through the plugin's wasm frames: that would leave
       // the instance mid-call and unusable. Report it and answer like a denied call.
       try {
-        return encodeResult(ctx, spec, impl(call));
+        return encodeResult(mem, spec, impl(call));
       } catch (err) {
         onError?.(spec, err);
         return spec.result === null ? undefined : 0n;

@@ -16,7 +16,19 @@ export const ENGINE_EXPORTS = [
 ] as const;
 export type EngineExport = (typeof ENGINE_EXPORTS)[number];
 
-export type HostFunction = (ctx: CallContext, ...args: bigint[]) => bigint | number | void;
+/**
+ * A host function's view of the plugin's memory for one call: pointer arguments and results.
+ * With our engine (ocp_io "OCP2") they travel through its linear memory; with any other
+ * module, through Extism's memory blocks.
+ */
+export interface GuestMemory {
+  /** The bytes of a pointer argument (a copy); null for the null pointer or a bad block. */
+  read(arg: bigint): Uint8Array | null;
+  /** Hands bytes to the plugin and returns the pointer result that names them. */
+  store(bytes: Uint8Array): bigint;
+}
+
+export type HostFunction = (mem: GuestMemory, ...args: bigint[]) => bigint | number | void;
 
 export interface GuestLogger {
   debug(message: string): void;
@@ -77,11 +89,16 @@ export interface CallOutput {
   text(): string;
 }
 
-const IO_MAGIC = 0x3150434f; // "OCP1", see ocp_io in engine/src/glue.c
+// ocp_io in engine/src/glue.c: "OCP1" engines pass call input/output through linear memory;
+// "OCP2" engines also pass host-call arguments and results that way.
+const IO_MAGIC_V1 = 0x3150434f;
+const IO_MAGIC_V2 = 0x3250434f;
 const IO_FAST_IN = 1;
 const IO_FAST_OUT = 2;
 const IO_OUT_READY = 4;
+const IO_FAST_HOSTCALL = 8;
 const FAST_IO_MAX = 16 * 1024 * 1024;
+const HC_TAG = 1n << 63n;
 const DEFAULT_RECYCLE_BYTES = 40 * 1024 * 1024;
 
 // The context of the guest call executing right now. Extism runs an export synchronously
@@ -98,6 +115,47 @@ export function runningCallContext(): unknown {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
+
+/**
+ * GuestMemory over one instance. A tagged argument (bit 63 set: len << 32 | ptr) is read in
+ * place; in a fast call a result is written into the engine's host-call buffer (HC_TAG | len)
+ * when it fits, else it goes into an Extism block and the engine grows its buffer.
+ */
+class InstanceMemory implements GuestMemory {
+  ctx: CallContext | null = null;
+  memory: WebAssembly.Memory | null = null;
+  /** Address of ocp_io while a fast-host-call export runs, else -1. */
+  fastAddr = -1;
+
+  read(arg: bigint): Uint8Array | null {
+    if (arg === 0n) return null;
+    if (arg < 0n) {
+      const u = BigInt.asUintN(64, arg);
+      const len = Number((u >> 32n) & 0x7fffffffn);
+      const ptr = Number(u & 0xffffffffn);
+      const buf = this.memory?.buffer;
+      if (!buf || ptr + len > buf.byteLength) return null;
+      return new Uint8Array(buf, ptr, len).slice();
+    }
+    return this.ctx?.read(arg)?.bytes() ?? null;
+  }
+
+  store(bytes: Uint8Array): bigint {
+    if (this.fastAddr >= 0 && this.memory) {
+      const view = new DataView(this.memory.buffer);
+      const cap = view.getUint32(this.fastAddr + 36, true);
+      if (bytes.length <= cap) {
+        new Uint8Array(this.memory.buffer, view.getUint32(this.fastAddr + 32, true), bytes.length).set(bytes);
+        return HC_TAG | BigInt(bytes.length);
+      }
+      if (cap > 0) view.setUint32(this.fastAddr + 40, Math.min(FAST_IO_MAX, Math.max(bytes.length, cap * 2)), true);
+    }
+    // Extism stores a Uint8Array's whole ArrayBuffer, not the view: a view (a Buffer from Node's
+    // pool, a slice of a package) must be copied or the plugin reads the memory around it.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    return this.ctx ? this.ctx.store(whole) : 0n;
+  }
+}
 
 class Output implements CallOutput {
   constructor(readonly bytes: Uint8Array | null) {}
@@ -140,7 +198,8 @@ export class PluginInstance {
   readonly #opts: InstanceOptions;
   #plugin: Plugin | null = null;
   #memory: WebAssembly.Memory | null = null;
-  #io: { memory: WebAssembly.Memory; addr: number } | null = null;
+  #io: { memory: WebAssembly.Memory; addr: number; hostCalls: boolean } | null = null;
+  #guest: InstanceMemory | null = null;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
   #recreations = 0;
@@ -204,8 +263,23 @@ export class PluginInstance {
   async #instantiate(): Promise<void> {
     const createPlugin = await loadExtism();
     const { module, config, hostFunctions, kernelOverrides, logger } = this.#opts;
-    const functions: Record<string, Record<string, HostFunction>> = { 'extism:host/user': hostFunctions };
-    if (kernelOverrides) functions['extism:host/env'] = kernelOverrides;
+    const guest = new InstanceMemory();
+    const bind = (fns: Record<string, HostFunction>) =>
+      Object.fromEntries(
+        Object.entries(fns).map(([name, fn]) => [
+          name,
+          (ctx: CallContext, ...args: bigint[]) => {
+            guest.ctx = ctx;
+            return fn(guest, ...args);
+          },
+        ]),
+      );
+    const functions = {
+      'extism:host/user': bind(hostFunctions),
+      // Kernel functions the engine calls with GuestMemory pointers in fast mode; they keep
+      // Extism's behaviour for blocks, so any module can use them.
+      'extism:host/env': bind({ ...guestKernel(config, logger), ...kernelOverrides }),
+    };
     const plugin = await createPlugin(
       { wasm: [{ module }] },
       // Extism's types say host functions return bigint|number|void; ours match.
@@ -215,8 +289,15 @@ export class PluginInstance {
     const instance = await plugin.getInstance();
     const memory = instance.exports.memory as WebAssembly.Memory;
     this.#memory = memory ?? null;
+    guest.memory = memory ?? null;
+    this.#guest = guest;
     const io = instance.exports.ocp_io as WebAssembly.Global | undefined;
-    this.#io = io && memory && this.#opts.fastIo !== false ? { memory, addr: Number(io.value) } : null;
+    this.#io = null;
+    if (io && memory && this.#opts.fastIo !== false) {
+      const addr = Number(io.value);
+      const magic = new DataView(memory.buffer).getUint32(addr, true);
+      if (magic === IO_MAGIC_V1 || magic === IO_MAGIC_V2) this.#io = { memory, addr, hostCalls: magic === IO_MAGIC_V2 };
+    }
   }
 
   async #dispose(): Promise<void> {
@@ -224,6 +305,7 @@ export class PluginInstance {
     this.#plugin = null;
     this.#memory = null;
     this.#io = null;
+    this.#guest = null;
     if (plugin) await plugin.close().catch(() => undefined);
   }
 
@@ -254,8 +336,10 @@ export class PluginInstance {
     const io = this.#io;
     if (io) {
       const view = new DataView(io.memory.buffer);
-      if (view.getUint32(io.addr, true) === IO_MAGIC) {
+      const magic = view.getUint32(io.addr, true);
+      if (magic === IO_MAGIC_V1 || magic === IO_MAGIC_V2) {
         fast = true;
+        const hostCallFlag = io.hostCalls ? IO_FAST_HOSTCALL : 0;
         const bufPtr = view.getUint32(io.addr + 8, true);
         const cap = view.getUint32(io.addr + 12, true);
         let written = -1;
@@ -271,12 +355,12 @@ export class PluginInstance {
         }
         if (written >= 0) {
           view.setUint32(io.addr + 16, written, true);
-          view.setUint32(io.addr + 4, IO_FAST_IN | IO_FAST_OUT, true);
+          view.setUint32(io.addr + 4, IO_FAST_IN | IO_FAST_OUT | hostCallFlag, true);
           extismInput = EMPTY;
         } else {
           const need = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
           view.setUint32(io.addr + 20, Math.min(FAST_IO_MAX, Math.max(need, 64 * 1024)), true);
-          view.setUint32(io.addr + 4, IO_FAST_OUT, true);
+          view.setUint32(io.addr + 4, IO_FAST_OUT | hostCallFlag, true);
         }
       }
     }
@@ -286,11 +370,15 @@ export class PluginInstance {
       this.#opts.onCallStart?.(exportName);
       const outer = runningContext;
       runningContext = context;
+      const guest = this.#guest;
+      const outerFast = guest ? guest.fastAddr : -1;
+      if (guest) guest.fastAddr = fast && io?.hostCalls ? io.addr : -1;
       let pending: ReturnType<Plugin['call']>;
       try {
         pending = plugin.call(exportName, extismInput); // the export runs to completion in here
       } finally {
         runningContext = outer;
+        if (guest) guest.fastAddr = outerFast;
       }
       out = await pending;
     } catch (err) {
@@ -329,4 +417,29 @@ export class PluginInstance {
     const limit = this.#opts.recycleMemoryBytes ?? DEFAULT_RECYCLE_BYTES;
     if (this.memoryBytes > limit) await this.#recreate();
   }
+}
+
+/**
+ * The kernel functions the engine passes GuestMemory pointers to: logging and config. For a
+ * block pointer they behave as Extism's own (which read blocks only).
+ */
+function guestKernel(config: Record<string, string>, logger: GuestLogger): Record<string, HostFunction> {
+  const log =
+    (level: keyof GuestLogger): HostFunction =>
+    (mem, arg) => {
+      const bytes = mem.read(arg ?? 0n);
+      if (bytes) logger[level](decoder.decode(bytes));
+    };
+  return {
+    log_debug: log('debug'),
+    log_info: log('info'),
+    log_warn: log('warn'),
+    log_error: log('error'),
+    config_get: (mem, arg) => {
+      const key = mem.read(arg ?? 0n);
+      if (!key) return 0n;
+      const name = decoder.decode(key);
+      return Object.hasOwn(config, name) ? mem.store(encoder.encode(config[name]!)) : 0n;
+    },
+  };
 }

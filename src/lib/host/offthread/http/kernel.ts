@@ -4,10 +4,10 @@
 // hop. The engine calls http_request(requestJson, body) and reads http_status_code() after
 // it; a refused or failed request answers 0 with status 0, and the host logs why.
 
-import type { CallContext } from '@extism/extism';
-
-import type { HostFunction } from '../../instance.js';
+import type { GuestMemory, HostFunction } from '../../instance.js';
 import type { HttpService } from './service.js';
+
+const decoder = new TextDecoder();
 
 export interface HttpCaller {
   slug: string;
@@ -49,7 +49,7 @@ export function createHttpKernelOverrides(
     return 0n;
   };
 
-  const httpRequest = (ctx: CallContext, requestOffset: bigint, bodyOffset: bigint): bigint => {
+  const httpRequest = (mem: GuestMemory, requestOffset: bigint, bodyOffset: bigint): bigint => {
     status = 0;
     // Nothing may unwind through the plugin's wasm frames: every failure is a 0.
     let slug = '?';
@@ -59,12 +59,12 @@ export function createHttpKernelOverrides(
       if (!caller.permitted) return refuse(`http_request: plugin "${slug}" lacks permission "network.fetch"`);
       let parsed: RequestJson;
       try {
-        parsed = JSON.parse(ctx.read(requestOffset)?.text() ?? '') as RequestJson;
+        parsed = JSON.parse(decoder.decode(mem.read(requestOffset) ?? new Uint8Array(0))) as RequestJson;
       } catch {
         return refuse(`http_request from "${slug}": the request is not JSON`);
       }
       if (typeof parsed?.url !== 'string') return refuse(`http_request from "${slug}": the request has no url`);
-      const body = bodyOffset === 0n ? null : (ctx.read(bodyOffset)?.bytes() ?? null);
+      const body = mem.read(bodyOffset);
       const result = service.request({
         slug,
         allowedHosts: caller.allowedHosts,
@@ -76,14 +76,14 @@ export function createHttpKernelOverrides(
       });
       if ('error' in result) return refuse(`http_request from "${slug}": ${result.error}`);
       status = result.status;
-      return ctx.store(result.body);
+      return mem.store(result.body);
     } catch (err) {
       return refuse(`http_request from "${slug}" failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
 
   return {
-    http_request: httpRequest as HostFunction,
+    http_request: httpRequest,
     // The engine imports this one returning i32: a number, not a bigint.
     http_status_code: () => status,
   };
