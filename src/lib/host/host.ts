@@ -184,6 +184,7 @@ export class PluginHost {
   readonly #tempDir: string | null;
   readonly #closers: (() => void)[] = [];
   readonly #http: HttpService | null;
+  readonly #disabledListeners = new Set<(slug: string, reason: string) => void>();
   #httpWarm = false;
 
   constructor(opts: PluginHostOptions) {
@@ -195,8 +196,10 @@ export class PluginHost {
       plugins: () => [...this.#plugins],
       log: opts.log,
       sendSystem: (text) => opts.env.chat.send({ slug: '', botDisplayName: 'Owncast', kind: 'system', text }),
-      onDisabled: (slug, reason) =>
-        opts.log.warn(`plugin "${slug}" auto-disabled after 5 consecutive failures (${reason}); reload or re-enable it`),
+      onDisabled: (slug, reason) => {
+        opts.log.warn(`plugin "${slug}" auto-disabled after 5 consecutive failures (${reason}); reload or re-enable it`);
+        for (const listener of [...this.#disabledListeners]) listener(slug, reason);
+      },
       scheduler: opts.scheduler,
     });
     this.#deps = {
@@ -219,6 +222,15 @@ export class PluginHost {
   #own<T extends { close(): void }>(service: T): T {
     this.#closers.push(() => service.close());
     return service;
+  }
+
+  /**
+   * Tells `listener` when the strike system turns a plugin off (5 consecutive failures on
+   * any path). Returns the function that stops telling it.
+   */
+  onPluginDisabled(listener: (slug: string, reason: string) => void): () => void {
+    this.#disabledListeners.add(listener);
+    return () => this.#disabledListeners.delete(listener);
   }
 
   get plugins(): LoadedPlugin[] {

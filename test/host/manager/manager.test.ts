@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { PluginError, UserError } from '../../../src/lib/errors.js';
 import type { PluginSource } from '../../../src/lib/host/host.js';
 import {
+  createHostPluginManager,
   PENDING_AT_STARTUP,
   PluginManager,
   type HostPluginHandle,
@@ -25,6 +26,7 @@ let boom: PluginSource;
 let filterPlugin: PluginSource;
 let fediPlugin: PluginSource;
 let wasm: PluginSource;
+let touchy: PluginSource;
 const WASM_MANIFEST = { name: 'Wasm Agree', slug: 'wasm-agree', version: '1.0.0', permissions: ['chat.send', 'storage.kv'] };
 
 beforeAll(async () => {
@@ -37,6 +39,11 @@ beforeAll(async () => {
     build(SOURCES.fediverse, { name: 'Build', permissions: ['fediverse.inbound'] }),
     build(SOURCES.echo('wasm'), WASM_MANIFEST, 'wasm'),
   ]);
+  touchy = await build(
+    `import { definePlugin, owncast } from '@owncast/plugin-sdk';
+    definePlugin({ onChatMessage(msg) { if (msg.body === 'boom') throw new Error('boom'); owncast.chat.send('touchy: ' + msg.body); } });`,
+    any,
+  );
 });
 afterAll(removeTemps);
 
@@ -269,6 +276,41 @@ describe('enable, disable, reload', () => {
     await ctx.m.reload('echo');
     expect(ctx.m.entry('echo')!.autoDisabled).toBeUndefined();
     expect(ctx.m.snapshot()).toHaveLength(1);
+  });
+});
+
+describe('the strike system through createHostPluginManager', () => {
+  it('five failing messages turn the plugin off in the manager; enable loads a fresh instance with no strikes', async () => {
+    const { host, rec } = hostLoader();
+    const pluginsDir = await tempDir();
+    const m = createHostPluginManager(host, { pluginsDir, stateDir: await tempDir(), scanIntervalMs: 0 });
+    try {
+      await m.start();
+      await writeOcpkg(pluginsDir, 'touchy.ocpkg', touchy, echoManifest('touchy'));
+      await m.scan();
+      await m.enable('touchy');
+      const first = m.plugin('touchy')!.plugin;
+      for (let i = 0; i < 5; i++) await host.dispatchChatMessage(chatMessage('boom'));
+      expect(m.entry('touchy')).toMatchObject({ enabled: true, loaded: true, autoDisabled: true });
+      expect(m.snapshot()).toEqual([]);
+      rec.chat.length = 0;
+      await host.dispatchChatMessage(chatMessage('hi'));
+      expect(rec.chat.map((c) => c.text)).toEqual([]);
+
+      await m.enable('touchy');
+      expect(m.entry('touchy')!.autoDisabled).toBeUndefined();
+      expect(m.plugin('touchy')!.plugin).not.toBe(first);
+      await host.dispatchChatMessage(chatMessage('hi'));
+      expect(rec.chat.map((c) => c.text)).toEqual(['touchy: hi']);
+      // four failures and a success: the count starts again, nothing is turned off
+      for (let i = 0; i < 4; i++) await host.dispatchChatMessage(chatMessage('boom'));
+      await host.dispatchChatMessage(chatMessage('hi'));
+      for (let i = 0; i < 4; i++) await host.dispatchChatMessage(chatMessage('boom'));
+      expect(m.entry('touchy')!.autoDisabled).toBeUndefined();
+    } finally {
+      await m.stop();
+      await host.close();
+    }
   });
 });
 

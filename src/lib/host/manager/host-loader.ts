@@ -1,9 +1,9 @@
 // The LoadPlugin factory over the minimal PluginHost (host.ts): enough for tests and for
-// callers that do not wire the full host. Kept apart from manager.ts so the manager does
-// not import the engine.
+// callers that do not wire the full host, and the manager wired to it. Kept apart from
+// manager.ts so the manager does not import the engine.
 
 import type { LoadedPlugin, PluginHost } from '../host.js';
-import type { LoadPlugin, PluginHandle } from './manager.js';
+import { PluginManager, type LoadPlugin, type PluginHandle, type PluginManagerOptions } from './manager.js';
 
 export interface HostPluginHandle extends PluginHandle {
   readonly plugin: LoadedPlugin;
@@ -32,4 +32,18 @@ export function pluginHostLoader(host: PluginHost): LoadPlugin<HostPluginHandle>
       close: () => host.unload(plugin),
     };
   };
+}
+
+/**
+ * A PluginManager whose plugins load into `host`, with the strike system wired through:
+ * when the host's dispatcher turns a plugin off, the manager lists it as autoDisabled and
+ * drops it from snapshot(); enable or reload brings a fresh instance with no strikes.
+ */
+export function createHostPluginManager(
+  host: PluginHost,
+  opts: Omit<PluginManagerOptions<HostPluginHandle>, 'load'>,
+): PluginManager<HostPluginHandle> {
+  const manager = new PluginManager<HostPluginHandle>({ ...opts, load: pluginHostLoader(host) });
+  host.onPluginDisabled((slug) => manager.setAutoDisabled(slug));
+  return manager;
 }

@@ -263,12 +263,15 @@ export class PluginManager<T extends PluginHandle = PluginHandle> {
   /**
    * Enables and loads a plugin, approving the permissions its file declares now. On an
    * enabled plugin with pending permissions this is the re-approval: the running instance
-   * is swapped for the new one. Enabled, loaded and nothing pending: a no-op.
+   * is swapped for the new one. On a plugin the strike system turned off, it loads a fresh
+   * instance (its strikes start again from zero). Enabled, loaded, working and nothing
+   * pending: a no-op.
    */
   enable(slug: string): Promise<void> {
     return this.#exclusive(async () => {
       const entry = this.#require(slug);
-      if (this.#enabled.has(slug) && this.#running.has(slug) && entry.pendingPermissions.length === 0) return;
+      const running = this.#running.get(slug);
+      if (this.#enabled.has(slug) && running && !running.autoDisabled && entry.pendingPermissions.length === 0) return;
       const permissions = entry.info.manifest.permissions;
       if (permissions.includes('auth.gate')) {
         for (const other of [...this.#enabled].sort()) {
