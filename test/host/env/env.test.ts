@@ -4,6 +4,7 @@ import {
   clampSessionTtl,
   createDevEnv,
   createRecordingEnv,
+  authSinkIn,
   currentAuthSink,
   sampleWorld,
   signSessionToken,
@@ -12,6 +13,7 @@ import {
   type AuthSessionSink,
   type UserRegistration,
 } from '../../../src/lib/host/env/index.js';
+import { CallTracker } from '../../../src/lib/host/dispatch/calls.js';
 
 const registration = (authId: string, extra: Partial<UserRegistration> = {}): UserRegistration => ({
   authId: `plugin:gate:${authId}`,
@@ -122,15 +124,28 @@ describe('session tokens and TTLs (production authsession.go rules)', () => {
   });
 });
 
-describe('withAuthSink', () => {
-  it('makes the sink current for that plugin inside the call only, across awaits', async () => {
-    const sink: AuthSessionSink = { grant: () => undefined, end: () => undefined };
+describe('the auth sink travels in the call context', () => {
+  const sink: AuthSessionSink = { grant: () => undefined, end: () => undefined };
+
+  it("is found in a context that carries it for that plugin only; outside any call there is none", () => {
+    expect(authSinkIn({ slug: 'gate', authSink: sink }, 'gate')).toBe(sink);
+    expect(authSinkIn({ slug: 'gate', authSink: sink }, 'other')).toBeNull();
+    expect(authSinkIn({ slug: 'gate' }, 'gate')).toBeNull();
+    expect(authSinkIn(undefined, 'gate')).toBeNull();
     expect(currentAuthSink('gate')).toBeNull();
-    const seen = await withAuthSink('gate', sink, async () => {
+  });
+
+  it('withAuthSink (deprecated) lends the sink to the dispatcher call started synchronously inside it, and to no later one', async () => {
+    const tracker = new CallTracker();
+    const sinkOfCall = (slug: string) => tracker.run(slug, 0, async (ctx) => ctx.authSink).then((r) => (r.settled.ok ? r.settled.value : 'failed'));
+    const [lent, other] = withAuthSink('gate', sink, () => [sinkOfCall('gate'), sinkOfCall('other')]);
+    expect(await lent).toBe(sink);
+    expect(await other).toBeUndefined();
+    const later = await withAuthSink('gate', sink, async () => {
       await new Promise((r) => setTimeout(r, 1));
-      return [currentAuthSink('gate'), currentAuthSink('other')];
+      return sinkOfCall('gate');
     });
-    expect(seen).toEqual([sink, null]);
-    expect(currentAuthSink('gate')).toBeNull();
+    expect(later).toBeUndefined();
+    expect(await sinkOfCall('gate')).toBeUndefined();
   });
 });

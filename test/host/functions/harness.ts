@@ -47,10 +47,13 @@ export interface Running {
   logs: { slug: string; level: string; message: string }[];
   /** The fs sandboxes' base directory. */
   storageDir: string;
-  /** Calls a route; resolves with its result, rejects with the plugin's caught error message. */
-  call<T = unknown>(route: string, args?: unknown): Promise<T>;
+  /**
+   * Calls a route; resolves with its result, rejects with the plugin's caught error message.
+   * `context` is the call context host functions see (e.g. {slug, authSink} for auth sessions).
+   */
+  call<T = unknown>(route: string, args?: unknown, context?: unknown): Promise<T>;
   /** Calls a route and returns the raw {result?, error?}. */
-  raw(route: string, args?: unknown): Promise<{ result?: unknown; error?: string }>;
+  raw(route: string, args?: unknown, context?: unknown): Promise<{ result?: unknown; error?: string }>;
   /** Delivers an on_event envelope. */
   event(eventType: string, payload?: unknown): Promise<void>;
   close(): Promise<void>;
@@ -108,7 +111,7 @@ export async function startPlugin(name: string, opts: StartOptions = {}): Promis
   });
   await instance.call('register');
 
-  const raw = async (route: string, args: unknown = {}) => {
+  const raw = async (route: string, args: unknown = {}, context?: unknown) => {
     const request = {
       method: 'POST',
       path: route,
@@ -118,7 +121,7 @@ export async function startPlugin(name: string, opts: StartOptions = {}): Promis
       remoteAddr: '127.0.0.1',
       authenticated: false,
     };
-    const out = JSON.parse((await instance.call('on_http_request', JSON.stringify(request))).text()) as { status: number; body: string };
+    const out = JSON.parse((await instance.call('on_http_request', JSON.stringify(request), context)).text()) as { status: number; body: string };
     if (out.status === 404) throw new Error(`fixture ${name} has no route ${route}`);
     return JSON.parse(out.body) as { result?: unknown; error?: string };
   };
@@ -134,8 +137,8 @@ export async function startPlugin(name: string, opts: StartOptions = {}): Promis
     logs,
     storageDir,
     raw,
-    async call<T>(route: string, args?: unknown): Promise<T> {
-      const r = await raw(route, args);
+    async call<T>(route: string, args?: unknown, context?: unknown): Promise<T> {
+      const r = await raw(route, args, context);
       if (r.error !== undefined) throw new Error(r.error);
       return r.result as T;
     },

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createRecordingEnv, sampleWorld, withAuthSink, type AuthSessionSink } from '../../../src/lib/host/env/index.js';
+import { createRecordingEnv, sampleWorld, type AuthSessionSink, type AuthSinkCarrier } from '../../../src/lib/host/env/index.js';
 import { startPlugin, type Running } from './harness.js';
+
+/** The context of an on_http_request call into `slug` that carries `sink` (as Dispatcher.invoke makes it). */
+const request = (slug: string, sink: AuthSessionSink): AuthSinkCarrier => ({ slug, authSink: sink });
 
 function recordingSink() {
   const events: string[] = [];
@@ -97,19 +100,19 @@ describe('auth.gate through a real plugin', () => {
 
   it('inside on_http_request: register then grantSession puts the token on the response, TTL clamped', async () => {
     const { sink, events } = recordingSink();
-    const userId = await withAuthSink('member-gate', sink, () => p.call('/login', { authId: 'gh:1', displayName: 'Ann', ttl: 0 }));
+    const userId = await p.call('/login', { authId: 'gh:1', displayName: 'Ann', ttl: 0 }, request('member-gate', sink));
     expect(userId).toBe('user-1');
     expect(events).toEqual(['grant session-1 86400']);
     expect(p.env.callsOf('auth.grantSession')).toEqual([
       { slug: 'member-gate', fn: 'auth.grantSession', args: { userId: 'user-1', ttlSeconds: 86400 } },
     ]);
-    await withAuthSink('member-gate', sink, () => p.call('/grant', { req: { userId: 'user-1', ttl: 10 ** 9 } }));
+    await p.call('/grant', { req: { userId: 'user-1', ttl: 10 ** 9 } }, request('member-gate', sink));
     expect(events.at(-1)).toBe(`grant session-2 ${30 * 86400}`);
   });
 
   it('endSession clears the cookie on the response and tells Owncast', async () => {
     const { sink, events } = recordingSink();
-    await withAuthSink('member-gate', sink, () => p.call('/logout'));
+    await p.call('/logout', undefined, request('member-gate', sink));
     expect(events).toEqual(['end']);
     expect(p.env.callsOf('auth.endSession')).toHaveLength(1);
   });
@@ -124,7 +127,7 @@ describe('auth.gate through a real plugin', () => {
 
   it("another plugin's request does not lend its sink", async () => {
     const { sink, events } = recordingSink();
-    await expect(withAuthSink('some-other-plugin', sink, () => p.call('/grant', { req: 'user-1' }))).rejects.toThrow(
+    await expect(p.call('/grant', { req: 'user-1' }, request('some-other-plugin', sink))).rejects.toThrow(
       /only available inside an on_http_request/,
     );
     expect(events).toEqual([]);
@@ -132,8 +135,8 @@ describe('auth.gate through a real plugin', () => {
 
   it('validates the request before anything else', async () => {
     const { sink } = recordingSink();
-    await expect(withAuthSink('member-gate', sink, () => p.call('/grant', { req: {} }))).rejects.toThrow('userId is required');
-    await expect(withAuthSink('member-gate', sink, () => p.call('/grant', { req: { userId: 'u', ttl: 'long' } }))).rejects.toThrow(
+    await expect(p.call('/grant', { req: {} }, request('member-gate', sink))).rejects.toThrow('userId is required');
+    await expect(p.call('/grant', { req: { userId: 'u', ttl: 'long' } }, request('member-gate', sink))).rejects.toThrow(
       'invalid request: json: cannot unmarshal string into Go struct field GrantSessionRequest.ttl of type int64',
     );
   });
@@ -145,7 +148,7 @@ describe('auth.gate through a real plugin', () => {
     const bare = await startPlugin('member-gate', { env });
     try {
       const { sink } = recordingSink();
-      await expect(withAuthSink('member-gate', sink, () => bare.call('/grant', { req: 'user-1' }))).rejects.toThrow(
+      await expect(bare.call('/grant', { req: 'user-1' }, request('member-gate', sink))).rejects.toThrow(
         'auth.gate is not available on this host',
       );
       await expect(bare.call('/register', { req: 'x' })).rejects.toThrow('users.register is not available on this host');

@@ -7,6 +7,7 @@
 // one at a time in the order they were made, so the oldest unfinished call we made into that
 // plugin is the one running: that is the fallback.
 
+import { lentAuthSink, type AuthSessionSink, type AuthSinkCarrier } from '../env/auth.js';
 import { runningCallContext } from '../instance.js';
 
 /** An event a plugin emitted during a call, waiting for the call to return. */
@@ -17,11 +18,13 @@ export interface QueuedEmit {
   json: string;
 }
 
-export interface CallContext {
+export interface CallContext extends AuthSinkCarrier {
   readonly slug: string;
   /** The depth this call's emits are dispatched at. */
   readonly emitDepth: number;
   readonly emits: QueuedEmit[];
+  /** on_http_request only: where owncast.auth.grantSession / endSession put the session cookie. */
+  readonly authSink?: AuthSessionSink;
 }
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -29,13 +32,17 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export class CallTracker {
   readonly #active = new Map<string, CallContext[]>();
 
-  /** Runs one call into `slug`; resolves (never rejects) with its outcome and what it emitted. */
+  /**
+   * Runs one call into `slug`; resolves (never rejects) with its outcome and what it emitted.
+   * The context is made before the first await, so a withAuthSink loan (env/auth.ts) reaches it.
+   */
   async run<T>(
     slug: string,
     emitDepth: number,
     call: (context: CallContext) => Promise<T>,
+    authSink: AuthSessionSink | undefined = lentAuthSink(slug),
   ): Promise<{ settled: Settled<T>; emits: QueuedEmit[] }> {
-    const ctx: CallContext = { slug, emitDepth, emits: [] };
+    const ctx: CallContext = authSink ? { slug, emitDepth, emits: [], authSink } : { slug, emitDepth, emits: [] };
     let queue = this.#active.get(slug);
     if (!queue) this.#active.set(slug, (queue = []));
     queue.push(ctx);

@@ -2,6 +2,7 @@
 // and strikes, over the live set of loaded plugins (production dispatcher.go, commands.go,
 // help.go, timer.go; DESIGN §3.3–3.5).
 
+import type { AuthSessionSink } from '../env/auth.js';
 import type { EngineExport } from '../instance.js';
 import type { CallablePlugin } from '../types.js';
 import { CallTracker, type QueuedEmit, type Settled } from './calls.js';
@@ -50,6 +51,8 @@ interface CallOptions<T> {
   parse(out: string): T;
   /** The chain the call's emits belong to; absent: they start a new one. */
   chain?: EmitChain;
+  /** Where grantSession / endSession put the session cookie (on_http_request). */
+  authSink?: AuthSessionSink;
 }
 
 const identity = (out: string) => out;
@@ -261,8 +264,11 @@ export class Dispatcher implements EventSink {
    * strikes, and followed by the dispatch of what it emitted.
    */
   async #call<T>(plugin: CallablePlugin, exportName: EngineExport, input: string, opts: CallOptions<T>): Promise<Settled<T>> {
-    const { settled, emits } = await this.#calls.run(plugin.slug, opts.emitDepth, async (context) =>
-      opts.parse(await plugin.call(exportName, input, context)),
+    const { settled, emits } = await this.#calls.run(
+      plugin.slug,
+      opts.emitDepth,
+      async (context) => opts.parse(await plugin.call(exportName, input, context)),
+      opts.authSink,
     );
     if (settled.ok) this.#strikes.recordSuccess(plugin.slug, opts.path);
     else this.#failed(plugin, opts.path, opts.what, settled.error);
@@ -321,13 +327,14 @@ export class Dispatcher implements EventSink {
    * Calls an export outside event dispatch (HTTP handlers, content, auth), tracked like every
    * other call: what it emits is dispatched after it returns, at depth 0, and a failure strikes.
    * `validate` may throw to turn an unusable output (too large, malformed) into a failure.
-   * Rejects with the call's error.
+   * `authSink` (on_http_request) receives the session cookie changes owncast.auth makes during
+   * the call; the host functions find it in the call's context. Rejects with the call's error.
    */
   async invoke(
     plugin: CallablePlugin,
     exportName: EngineExport,
     input: string,
-    opts: { path: StrikePath; validate?(out: string): void },
+    opts: { path: StrikePath; validate?(out: string): void; authSink?: AuthSessionSink },
   ): Promise<string> {
     const validate = opts.validate;
     const settled = await this.#call(plugin, exportName, input, {
@@ -335,6 +342,7 @@ export class Dispatcher implements EventSink {
       emitDepth: 0,
       what: `${exportName}() failed`,
       parse: validate ? (out) => (validate(out), out) : identity,
+      authSink: opts.authSink,
     });
     if (!settled.ok) throw settled.error;
     return settled.value;

@@ -1,5 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+import { runningCallContext } from '../instance.js';
 
 /**
  * Where owncast.auth.grantSession / endSession put their cookie: the response of the HTTP
@@ -13,29 +14,56 @@ export interface AuthSessionSink {
   end(): void;
 }
 
-interface Scope {
-  slug: string;
-  sink: AuthSessionSink;
+/**
+ * A call context (what PluginInstance.call is given and runningCallContext() reports while
+ * the export runs) that carries the sink of the request the call serves. The dispatcher's
+ * CallContext (dispatch/calls.ts) is one: Dispatcher.invoke(..., { authSink }) fills it in.
+ */
+export interface AuthSinkCarrier {
+  readonly slug: string;
+  readonly authSink?: AuthSessionSink;
 }
 
 // The sink travels with the call, not with the plugin: an on_event call queued behind the
-// request on the same instance must not see it. AsyncLocalStorage follows the promise chain
-// from withAuthSink through PluginInstance.call into the synchronous host-function callback.
-const scope = new AsyncLocalStorage<Scope>();
+// request on the same instance must not see it. The call context does exactly that, at no
+// cost; AsyncLocalStorage did it too but turned on promise hooks for the whole process.
 
-/**
- * Runs `fn` (which calls the plugin's on_http_request) with `sink` as the current auth sink
- * for plugin `slug`. A host that runs plugins on another thread must carry the sink across
- * itself and pass HostDeps.authSink.
- */
-export function withAuthSink<T>(slug: string, sink: AuthSessionSink, fn: () => T): T {
-  return scope.run({ slug, sink }, fn);
+/** The sink `context` carries for plugin `slug`, if it is a carrier for that plugin. */
+export function authSinkIn(context: unknown, slug: string): AuthSessionSink | null {
+  if (context === null || typeof context !== 'object') return null;
+  const c = context as Partial<AuthSinkCarrier>;
+  return c.slug === slug && c.authSink ? c.authSink : null;
 }
 
-/** The sink of the request plugin `slug` is handling right now, if any. */
+/** The sink of the request plugin `slug` is handling right now (inside its export), if any. */
 export function currentAuthSink(slug: string): AuthSessionSink | null {
-  const s = scope.getStore();
-  return s && s.slug === slug ? s.sink : null;
+  return authSinkIn(runningCallContext(), slug);
+}
+
+// withAuthSink's loan: set only while its callback runs synchronously.
+let lent: { slug: string; sink: AuthSessionSink } | null = null;
+
+/**
+ * Lends `sink` to the dispatcher call into plugin `slug` that `fn` starts synchronously
+ * (Dispatcher.invoke creates its call context before its first await, and takes the loan
+ * then). A call started after an await inside `fn` does not get it.
+ *
+ * @deprecated Pass the sink to the call: `dispatcher.invoke(plugin, 'on_http_request', input,
+ * { path: 'http', authSink })`. Kept until every caller has moved.
+ */
+export function withAuthSink<T>(slug: string, sink: AuthSessionSink, fn: () => T): T {
+  const outer = lent;
+  lent = { slug, sink };
+  try {
+    return fn();
+  } finally {
+    lent = outer;
+  }
+}
+
+/** The sink withAuthSink is lending to a call into `slug` being started right now, if any. */
+export function lentAuthSink(slug: string): AuthSessionSink | undefined {
+  return lent && lent.slug === slug ? lent.sink : undefined;
 }
 
 /** Production's TTL rule (authsession.go): ≤ 0 → 24 h, capped at 30 days. */

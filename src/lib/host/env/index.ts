@@ -1,7 +1,9 @@
 export type * from './types.js';
 export {
+  authSinkIn,
   clampSessionTtl,
   currentAuthSink,
+  lentAuthSink,
   newSessionSecret,
   SESSION_TTL_DEFAULT,
   SESSION_TTL_MAX,
@@ -9,6 +11,7 @@ export {
   verifySessionToken,
   withAuthSink,
   type AuthSessionSink,
+  type AuthSinkCarrier,
 } from './auth.js';
 export { createRecordingEnv, type FailingCall, type RecordedCall, type RecordingEnv, type RecordingEnvOptions } from './recording.js';
 export { createDevEnv, type DevEnv, type DevEnvOptions, type DevUpload } from './dev.js';

@@ -71,7 +71,8 @@ export interface HostDeps {
   };
   /**
    * The auth sink of the HTTP request a plugin is handling right now. Default:
-   * currentAuthSink (env/auth.ts), which the HTTP server sets with withAuthSink.
+   * currentAuthSink (env/auth.ts): the sink the running call's context carries
+   * (Dispatcher.invoke's `authSink`).
    */
   authSink?(slug: string): AuthSessionSink | null;
 }
