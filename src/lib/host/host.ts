@@ -166,6 +166,12 @@ export interface PluginHostOptions {
   tick?: boolean;
   /** Working directory for showing source paths. */
   cwd?: string;
+  /**
+   * Told as each export starts executing, with the budget it runs under (the threaded host's
+   * watchdog publishes it). The export runs synchronously once this returns, so a microtask
+   * queued here runs after it has finished.
+   */
+  onCallStart?(slug: string, exportName: EngineExport, budgetMs: number): void;
 }
 
 /**
@@ -291,7 +297,9 @@ export class PluginHost {
       kernelOverrides,
       logger: guestLogger,
       onCallStart: (exportName) => {
-        deadlineAt = performance.now() + (EXPORT_BUDGET_MS[exportName as EngineExport] ?? 5_000);
+        const budgetMs = EXPORT_BUDGET_MS[exportName as EngineExport] ?? 5_000;
+        deadlineAt = performance.now() + budgetMs;
+        this.#opts.onCallStart?.(manifest.slug, exportName as EngineExport, budgetMs);
       },
     });
     const mapper = source.sourceMap ? this.#stackMapper(source.sourceMap, source.sourceMapFile) : null;
