@@ -1,0 +1,154 @@
+// The host worker: a real PluginHost (engine, Extism, storage, dispatcher) on its own thread,
+// answering the main thread's requests (protocol.ts). Every export it starts goes on the call
+// board first, so the main thread can see which plugin is stuck if this thread stops
+// answering, and end it.
+
+import { parentPort, workerData } from 'node:worker_threads';
+
+import { UserError } from '../../errors.js';
+import { withAuthSink } from '../env/index.js';
+import { loadEngineModule } from '../engine-module.js';
+import { PluginHost } from '../host.js';
+import type { StrikePath } from '../dispatch/index.js';
+import { CallBoardWriter } from './call-board.js';
+import {
+  CALLABLE_EXPORTS,
+  type CallableExport,
+  type CallResult,
+  type Envelope,
+  type HostLogLine,
+  type HostRequest,
+  type HostWorkerData,
+  type PluginSummary,
+  type SessionAction,
+  type WorkerMessage,
+} from './protocol.js';
+import { toWireError, toWireReport } from './wire-errors.js';
+import { fromWireSource } from './wire-source.js';
+import { createWorkerEnv } from './worker-env.js';
+
+const port = parentPort!;
+const { options, callBoard } = workerData as HostWorkerData;
+const post = (message: WorkerMessage) => port.postMessage(message);
+const log = (line: HostLogLine) => post({ kind: 'log', line });
+const board = new CallBoardWriter(callBoard);
+
+function startHost(): PluginHost | null {
+  try {
+    const made = new PluginHost({
+      env: createWorkerEnv(options.env, (message) => log({ kind: 'info', message })),
+      log: {
+        warn: (message) => log({ kind: 'warn', message }),
+        plugin: (slug, level, message) => log({ kind: 'plugin', slug, level, message }),
+      },
+      dataDir: options.dataDir,
+      tick: options.tick,
+      cwd: options.cwd,
+      onCallStart(slug, exportName, budgetMs) {
+        const ticket = board.begin(slug, exportName, budgetMs);
+        // the export runs synchronously from here on: this runs once it has returned
+        queueMicrotask(() => board.end(ticket));
+      },
+    });
+    made.onPluginDisabled((slug, reason) => post({ kind: 'disabled', slug, reason }));
+    return made;
+  } catch (err) {
+    // said as an error of the taxonomy; an uncaught throw would reach the main thread as a bare crash
+    post({ kind: 'boot-failed', error: toWireError(err) });
+    return null;
+  }
+}
+
+const STRIKE_PATH: Record<CallableExport, StrikePath> = {
+  on_http_request: 'http',
+  on_auth_check: 'auth',
+  on_tab_content: 'content',
+  on_page_content: 'content',
+  on_page_styles: 'content',
+  on_page_scripts: 'content',
+};
+
+async function handle(host: PluginHost, request: HostRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'load': {
+      const source = fromWireSource(request.source);
+      const slug = declaredSlug(source.manifestJson);
+      if (slug && host.plugin(slug)) {
+        throw new UserError(`plugin "${slug}" is already loaded`, { nextSteps: ['Unload it first to load it again'], code: 'PLUGIN_ALREADY_LOADED' });
+      }
+      const loaded = await host.load(source);
+      const summary: PluginSummary = {
+        slug: loaded.slug,
+        name: loaded.identity.name,
+        version: loaded.manifest.version,
+        permissions: [...loaded.identity.permissions],
+        subscriptions: loaded.subscriptions,
+        commands: loaded.commands,
+        registerOutput: loaded.registerOutput,
+      };
+      return summary;
+    }
+    case 'unload': {
+      const plugin = host.plugin(request.slug);
+      if (plugin) await host.unload(plugin);
+      return plugin !== undefined;
+    }
+    case 'dispatch':
+      return toWireReport(await host.dispatch(request.eventType, request.payload));
+    case 'dispatchChatMessage':
+      return toWireReport(await host.dispatchChatMessage(request.message));
+    case 'call':
+      return call(host, request.slug, request.exportName, request.input);
+    case 'close':
+      await host.close();
+      return null;
+  }
+}
+
+/** The manifest's slug, if it has one (host.load reports a manifest that does not parse). */
+function declaredSlug(manifestJson: string): string | undefined {
+  try {
+    const slug = (JSON.parse(manifestJson) as { slug?: unknown } | null)?.slug;
+    return typeof slug === 'string' ? slug : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An HTTP, auth or content export, counted for strikes, with its session cookie changes. */
+async function call(host: PluginHost, slug: string, exportName: CallableExport, input: string): Promise<CallResult> {
+  if (!CALLABLE_EXPORTS.includes(exportName)) throw new UserError(`${exportName} is not an export the host calls directly`);
+  const plugin = host.plugin(slug);
+  if (!plugin || host.dispatcher.isDisabled(slug)) {
+    throw new UserError(`plugin "${slug}" is not loaded or is disabled`, { code: 'PLUGIN_NOT_LIVE' });
+  }
+  const session: SessionAction[] = [];
+  const invoke = () => host.dispatcher.invoke(plugin, exportName, input, { path: STRIKE_PATH[exportName] });
+  const output =
+    exportName === 'on_http_request'
+      ? await withAuthSink(
+          slug,
+          { grant: (token, ttlSeconds) => void session.push({ action: 'grant', token, ttlSeconds }), end: () => void session.push({ action: 'end' }) },
+          invoke,
+        )
+      : await invoke();
+  return { output, session };
+}
+
+const host = startHost();
+if (host) {
+  port.on('message', async ({ id, ...request }: Envelope) => {
+    try {
+      const value = await handle(host, request as HostRequest);
+      post({ kind: 'result', id, ok: true, value });
+    } catch (err) {
+      post({ kind: 'result', id, ok: false, error: toWireError(err) });
+    }
+    if (request.op === 'close') port.close();
+  });
+  // Compiling the engine takes the better part of a second: start now, not on the first load.
+  loadEngineModule().catch(() => undefined);
+  post({ kind: 'ready' });
+} else {
+  port.close();
+}
