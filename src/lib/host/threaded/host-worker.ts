@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { UserError } from '../../errors.js';
-import { withAuthSink } from '../env/index.js';
+import type { AuthSessionSink } from '../env/index.js';
 import { loadEngineModule } from '../engine-module.js';
 import { PluginHost } from '../host.js';
 import type { StrikePath } from '../dispatch/index.js';
@@ -122,16 +122,14 @@ async function call(host: PluginHost, slug: string, exportName: CallableExport, 
   if (!plugin || host.dispatcher.isDisabled(slug)) {
     throw new UserError(`plugin "${slug}" is not loaded or is disabled`, { code: 'PLUGIN_NOT_LIVE' });
   }
+  // owncast.auth writes the session cookie to the response; here the response is on the main
+  // thread, so the changes are collected and sent back with the output
   const session: SessionAction[] = [];
-  const invoke = () => host.dispatcher.invoke(plugin, exportName, input, { path: STRIKE_PATH[exportName] });
-  const output =
+  const authSink: AuthSessionSink | undefined =
     exportName === 'on_http_request'
-      ? await withAuthSink(
-          slug,
-          { grant: (token, ttlSeconds) => void session.push({ action: 'grant', token, ttlSeconds }), end: () => void session.push({ action: 'end' }) },
-          invoke,
-        )
-      : await invoke();
+      ? { grant: (token, ttlSeconds) => void session.push({ action: 'grant', token, ttlSeconds }), end: () => void session.push({ action: 'end' }) }
+      : undefined;
+  const output = await host.dispatcher.invoke(plugin, exportName, input, { path: STRIKE_PATH[exportName], authSink });
   return { output, session };
 }
 
