@@ -5,7 +5,7 @@
 // requests, and a struck-out plugin answering 404 as if it were not loaded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ADMIN_STYLE_SNIPPET, devAuthResolver } from '../../../src/lib/devserver/http/index.js';
+import { ADMIN_STYLE_SNIPPET, devAuthResolver, isAdminPath } from '../../../src/lib/devserver/http/index.js';
 import { buildPlugin, openStream, removeTemps, serve, type Served } from './helpers.js';
 
 const ADMIN = { Authorization: 'Bearer admin' };
@@ -322,6 +322,39 @@ describe('the admin gate', () => {
   it('covers the reserved SSE path too: 401 first, and only then the missing http.sse', async () => {
     expect((await get('/plugins/site/_sse/private')).status).toBe(401);
     expect((await get('/plugins/site/_sse/private', ADMIN)).status).toBe(404);
+  });
+});
+
+describe('admin page globs (production\'s dialect: no separators, so * crosses /)', () => {
+  const pages = (...paths: string[]) => paths.map((path) => ({ title: path, path, icon: '' }));
+  const cases: [string, string, boolean][] = [
+    ['/admin', '/admin', true],
+    ['/admin', '/admin/deep/x', true],
+    ['/admin', '/adminx', false],
+    ['/admin/', '/admin/', true],
+    ['/admin/', '/admin/x', true],
+    ['/', '/', true],
+    ['/', '/anything', false],
+    ['/a/*', '/a/b/c', true],
+    ['/a/*', '/a', false],
+    ['/*.html', '/x/y.html', true],
+    ['/*.html', '/x/y.htm', false],
+    ['/p?ge', '/page', true],
+    ['/p?ge', '/pge', false],
+    ['/{settings,config}', '/config', true],
+    ['/{settings,config}', '/other', false],
+    ['/{a,b/{c,d}}/x', '/b/d/x', true],
+    ['/[a-c]x', '/bx', true],
+    ['/[a-c]x', '/dx', false],
+    ['/[!a-c]x', '/dx', true],
+    ['/[!a-c]x', '/ax', false],
+    ['/lit\\*', '/lit*', true],
+    ['/lit\\*', '/litx', false],
+    ['/a.b', '/aXb', false],
+    ['/Admin/*', '/admin/X', true],
+  ];
+  it.each(cases)('%s gates %s: %s', (glob, path, gated) => {
+    expect(isAdminPath(pages(glob), path)).toBe(gated);
   });
 });
 
