@@ -9,7 +9,6 @@ import {
   sampleWorld,
   signSessionToken,
   verifySessionToken,
-  withAuthSink,
   type AuthSessionSink,
   type UserRegistration,
 } from '../../../src/lib/host/env/index.js';
@@ -127,7 +126,7 @@ describe('session tokens and TTLs (production authsession.go rules)', () => {
 describe('the auth sink travels in the call context', () => {
   const sink: AuthSessionSink = { grant: () => undefined, end: () => undefined };
 
-  it("is found in a context that carries it for that plugin only; outside any call there is none", () => {
+  it('is found in a context that carries it for that plugin only; outside any call there is none', () => {
     expect(authSinkIn({ slug: 'gate', authSink: sink }, 'gate')).toBe(sink);
     expect(authSinkIn({ slug: 'gate', authSink: sink }, 'other')).toBeNull();
     expect(authSinkIn({ slug: 'gate' }, 'gate')).toBeNull();
@@ -135,17 +134,12 @@ describe('the auth sink travels in the call context', () => {
     expect(currentAuthSink('gate')).toBeNull();
   });
 
-  it('withAuthSink (deprecated) lends the sink to the dispatcher call started synchronously inside it, and to no later one', async () => {
+  it("the dispatcher's call context carries the sink it was given, and only that call's", async () => {
     const tracker = new CallTracker();
-    const sinkOfCall = (slug: string) => tracker.run(slug, 0, async (ctx) => ctx.authSink).then((r) => (r.settled.ok ? r.settled.value : 'failed'));
-    const [lent, other] = withAuthSink('gate', sink, () => [sinkOfCall('gate'), sinkOfCall('other')]);
-    expect(await lent).toBe(sink);
-    expect(await other).toBeUndefined();
-    const later = await withAuthSink('gate', sink, async () => {
-      await new Promise((r) => setTimeout(r, 1));
-      return sinkOfCall('gate');
-    });
-    expect(later).toBeUndefined();
-    expect(await sinkOfCall('gate')).toBeUndefined();
+    const sinkOf = (authSink?: AuthSessionSink) =>
+      tracker.run('gate', 0, async (ctx) => authSinkIn(ctx, 'gate'), authSink).then((r) => (r.settled.ok ? r.settled.value : 'failed'));
+    const [withSink, without] = await Promise.all([sinkOf(sink), sinkOf()]);
+    expect(withSink).toBe(sink);
+    expect(without).toBeNull();
   });
 });

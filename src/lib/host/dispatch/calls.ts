@@ -7,7 +7,7 @@
 // one at a time in the order they were made, so the oldest unfinished call we made into that
 // plugin is the one running: that is the fallback.
 
-import { lentAuthSink, type AuthSessionSink, type AuthSinkCarrier } from '../env/auth.js';
+import type { AuthSessionSink, AuthSinkCarrier } from '../env/auth.js';
 import { runningCallContext } from '../instance.js';
 
 /** An event a plugin emitted during a call, waiting for the call to return. */
@@ -34,13 +34,13 @@ export class CallTracker {
 
   /**
    * Runs one call into `slug`; resolves (never rejects) with its outcome and what it emitted.
-   * The context is made before the first await, so a withAuthSink loan (env/auth.ts) reaches it.
+   * `authSink` (on_http_request) rides in the call's context, where the auth host functions find it.
    */
   async run<T>(
     slug: string,
     emitDepth: number,
     call: (context: CallContext) => Promise<T>,
-    authSink: AuthSessionSink | undefined = lentAuthSink(slug),
+    authSink?: AuthSessionSink,
   ): Promise<{ settled: Settled<T>; emits: QueuedEmit[] }> {
     const ctx: CallContext = authSink ? { slug, emitDepth, emits: [], authSink } : { slug, emitDepth, emits: [] };
     let queue = this.#active.get(slug);

@@ -40,32 +40,6 @@ export function currentAuthSink(slug: string): AuthSessionSink | null {
   return authSinkIn(runningCallContext(), slug);
 }
 
-// withAuthSink's loan: set only while its callback runs synchronously.
-let lent: { slug: string; sink: AuthSessionSink } | null = null;
-
-/**
- * Lends `sink` to the dispatcher call into plugin `slug` that `fn` starts synchronously
- * (Dispatcher.invoke creates its call context before its first await, and takes the loan
- * then). A call started after an await inside `fn` does not get it.
- *
- * @deprecated Pass the sink to the call: `dispatcher.invoke(plugin, 'on_http_request', input,
- * { path: 'http', authSink })`. Kept until every caller has moved.
- */
-export function withAuthSink<T>(slug: string, sink: AuthSessionSink, fn: () => T): T {
-  const outer = lent;
-  lent = { slug, sink };
-  try {
-    return fn();
-  } finally {
-    lent = outer;
-  }
-}
-
-/** The sink withAuthSink is lending to a call into `slug` being started right now, if any. */
-export function lentAuthSink(slug: string): AuthSessionSink | undefined {
-  return lent && lent.slug === slug ? lent.sink : undefined;
-}
-
 /** Production's TTL rule (authsession.go): ≤ 0 → 24 h, capped at 30 days. */
 export const SESSION_TTL_DEFAULT = 24 * 60 * 60;
 export const SESSION_TTL_MAX = 30 * 24 * 60 * 60;

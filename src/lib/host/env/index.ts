@@ -3,13 +3,11 @@ export {
   authSinkIn,
   clampSessionTtl,
   currentAuthSink,
-  lentAuthSink,
   newSessionSecret,
   SESSION_TTL_DEFAULT,
   SESSION_TTL_MAX,
   signSessionToken,
   verifySessionToken,
-  withAuthSink,
   type AuthSessionSink,
   type AuthSinkCarrier,
 } from './auth.js';
