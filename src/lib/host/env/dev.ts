@@ -1,5 +1,5 @@
 import { newSessionSecret, signSessionToken } from './auth.js';
-import type { HostEnv, HostUser } from './types.js';
+import type { HostChatMessage, HostEnv, HostUser } from './types.js';
 import { applyVideoConfigUpdate, sampleWorld, type EnvSeed, type EnvWorld } from './world.js';
 
 export interface DevEnvOptions {
@@ -23,9 +23,15 @@ export interface DevEnv extends HostEnv {
   readonly uploads: Map<string, DevUpload>;
   /** Verifies the owncast_session cookies this env minted (verifySessionToken). */
   readonly sessionSecret: Uint8Array;
+  /**
+   * Adds a message to the chat log (the dev server's accepted /_dev/chat messages), with an
+   * id and a timestamp when it has none; the log keeps the last HISTORY_LIMIT. Returns it as stored.
+   */
+  recordChat(message: Omit<HostChatMessage, 'id' | 'timestamp'> & Partial<Pick<HostChatMessage, 'id' | 'timestamp'>>): HostChatMessage;
 }
 
-const HISTORY_LIMIT = 500;
+/** Messages the dev chat log keeps (plugins read them with owncast.chat.history). */
+export const HISTORY_LIMIT = 500;
 const PRINT_MAX = 300;
 
 /** Plugin text on one terminal line: control characters (ANSI escapes included) become spaces. */
@@ -57,13 +63,19 @@ export function createDevEnv(print: (line: string) => void, options: DevEnvOptio
     uploads,
     sessionSecret,
 
+    recordChat(message) {
+      const stored: HostChatMessage = { ...message, id: message.id ?? `dev-msg-${++messages}`, timestamp: message.timestamp ?? new Date(now()).toISOString() };
+      env.world.chatHistory.push(stored);
+      if (env.world.chatHistory.length > HISTORY_LIMIT) env.world.chatHistory.splice(0, env.world.chatHistory.length - HISTORY_LIMIT);
+      return stored;
+    },
+
     chat: {
       send: ({ slug, botDisplayName, kind, text }) => {
         const shown = kind === 'action' ? `* ${botDisplayName} ${text}` : kind === 'system' ? `(system) ${text}` : `${botDisplayName}: ${text}`;
         say(slug, `chat  ${shown}`);
         const user = kind === 'system' ? null : { id: `bot-${slug}`, displayName: botDisplayName, isBot: true };
-        env.world.chatHistory.push({ id: `dev-msg-${++messages}`, user, body: text, timestamp: new Date(now()).toISOString() });
-        if (env.world.chatHistory.length > HISTORY_LIMIT) env.world.chatHistory.splice(0, env.world.chatHistory.length - HISTORY_LIMIT);
+        env.recordChat({ user, body: text });
       },
       sendTo: (slug, clientId, text) => say(slug, `chat → client ${clientId}: ${text}`),
       history: (_slug, limit) => env.world.chatHistory.slice(-limit),

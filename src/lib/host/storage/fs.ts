@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   rmdirSync,
   statSync,
@@ -35,6 +36,28 @@ export interface FsSandbox {
   exists(path: string): boolean;
   /** Bytes used now (walks the tree; symlinks count as nothing). */
   usage(): number;
+  /**
+   * For the dev console: every file and directory under the root, depth first in name order,
+   * at most `maxEntries` of them. Symbolic links are listed, never followed.
+   */
+  tree(maxEntries: number): { entries: FsTreeEntry[]; truncated: boolean };
+  /**
+   * For the dev console: the first `maxBytes` of a file and its full size, resolved like
+   * read() (no `..`, no symlink out of the root); null when there is no such file. A path the
+   * sandbox refuses throws FsPathRefused (and is not reported as the plugin's doing).
+   */
+  peek(path: string, maxBytes: number): { data: Uint8Array; size: number } | null;
+}
+
+/** One entry of {@link FsSandbox.tree}. */
+export interface FsTreeEntry {
+  /** Relative to the sandbox root, forward slashes. */
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** Bytes (files only; 0 for the rest). */
+  size: number;
+  /** Last modification, Unix ms. */
+  mtimeMs: number;
 }
 
 export interface FsSandboxOptions {
@@ -50,7 +73,9 @@ export const FS_QUOTA_BYTES = 256 * 1024 * 1024;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
-class Refused extends Error {}
+/** A path the sandbox will not resolve (escapes, symlinks out, bad characters). */
+export class FsPathRefused extends Error {}
+const Refused = FsPathRefused;
 
 type Resolved = { path: string; exists: boolean };
 
@@ -240,6 +265,53 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
     usage() {
       used = computeUsage();
       return used;
+    },
+
+    tree(maxEntries) {
+      const base = realRoot(false);
+      const entries: FsTreeEntry[] = [];
+      if (!base) return { entries, truncated: false };
+      const walk = (dir: string, prefix: string): boolean => {
+        for (const name of readdirSync(dir).sort()) {
+          if (entries.length >= maxEntries) return false;
+          const full = join(dir, name);
+          const info = lstatSync(full);
+          const type = info.isFile() ? 'file' : info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symlink' : 'other';
+          entries.push({ path: prefix + name, type, size: type === 'file' ? info.size : 0, mtimeMs: Math.floor(info.mtimeMs) });
+          if (type === 'directory' && !walk(full, `${prefix}${name}/`)) return false;
+        }
+        return true;
+      };
+      return { entries, truncated: !walk(base, '') };
+    },
+
+    peek(path, maxBytes) {
+      const base = realRoot(false);
+      const segments = parsePath(path, false);
+      if (!base) return null;
+      const target = resolve(base, segments);
+      if (!target.exists) return null;
+      let fd: number;
+      try {
+        fd = openSync(target.path, constants.O_RDONLY | O_NOFOLLOW);
+      } catch (err) {
+        if (isCode(err, 'ELOOP')) throw new Refused('path is a symbolic link');
+        throw err;
+      }
+      try {
+        const info = fstatSync(fd);
+        if (!info.isFile()) return null;
+        const data = new Uint8Array(Math.min(info.size, Math.max(0, maxBytes)));
+        let offset = 0;
+        while (offset < data.byteLength) {
+          const n = readSync(fd, data, offset, data.byteLength - offset, offset);
+          if (n === 0) break;
+          offset += n;
+        }
+        return { data: offset === data.byteLength ? data : data.slice(0, offset), size: info.size };
+      } finally {
+        closeSync(fd);
+      }
     },
   };
 }

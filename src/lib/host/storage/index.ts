@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { createFsSandbox, type FsOp, type FsSandbox } from './fs.js';
 
 export { openKvStore, type KvStore } from './kv.js';
-export { createFsSandbox, FS_QUOTA_BYTES, type FsOp, type FsResult, type FsSandbox, type FsSandboxOptions } from './fs.js';
+export {
+  createFsSandbox,
+  FS_QUOTA_BYTES,
+  FsPathRefused,
+  type FsOp,
+  type FsResult,
+  type FsSandbox,
+  type FsSandboxOptions,
+  type FsTreeEntry,
+} from './fs.js';
 
 /** Every plugin's sandbox under one directory, laid out like production: <base>/<slug>/files/. */
 export interface FsSandboxes {

@@ -4,7 +4,7 @@
 // outlived (Node waits for it at exit): a process can be killed. The host kills it when a
 // call overruns its 2 s; this file only has to die when its parent does.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +13,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 import { SQL_STORAGE_UNAVAILABLE } from './limits.js';
 import type { SqlChildConfig, SqlChildMessage, SqlChildRequest } from './protocol.js';
+import { inspectDatabase } from './inspect.js';
 import { openPluginDatabase, runExec, runQuery } from './runner.js';
 
 const config = JSON.parse(process.env.OWNCAST_PLUGIN_SQL_CONFIG ?? '{}') as SqlChildConfig;
@@ -32,18 +33,14 @@ const watchdog = new Worker(
 );
 watchdog.unref();
 
+const databaseFile = (slug: string) => (config.dataDir ? join(config.dataDir, slug, 'db', 'plugin.db') : join(config.scratchDir!, `${slug}.db`));
+
 function open(slug: string): BetterSqlite3.Database | null {
   let db = databases.get(slug);
   if (db) return db;
+  const file = databaseFile(slug);
   try {
-    let file: string;
-    if (config.dataDir) {
-      const dir = join(config.dataDir, slug, 'db');
-      mkdirSync(dir, { recursive: true });
-      file = join(dir, 'plugin.db');
-    } else {
-      file = join(config.scratchDir!, `${slug}.db`);
-    }
+    if (config.dataDir) mkdirSync(join(config.dataDir, slug, 'db'), { recursive: true });
     db = openPluginDatabase(Sqlite, file, { durable: config.dataDir !== null, busyTimeoutMs: config.timeoutMs });
   } catch {
     return null;
@@ -59,6 +56,20 @@ process.on('message', (msg: SqlChildRequest) => {
     databases.get(msg.slug)?.close();
     databases.delete(msg.slug);
     send({ id: msg.id, result: '' });
+    return;
+  }
+  if (msg.op === 'inspect') {
+    // the console looking: a plugin that never used SQL gets no database made for it
+    const exists = databases.has(msg.slug) || existsSync(databaseFile(msg.slug));
+    const db = exists ? open(msg.slug) : null;
+    if (exists && !db) {
+      send({ id: msg.id, result: JSON.stringify({ ok: false, code: 'unavailable', error: SQL_STORAGE_UNAVAILABLE }) });
+      return;
+    }
+    busySince[0] = Date.now();
+    const answer = inspectDatabase(db, msg.inspect);
+    busySince[0] = 0;
+    send({ id: msg.id, result: JSON.stringify(answer) });
     return;
   }
   const db = open(msg.slug);

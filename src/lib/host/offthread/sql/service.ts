@@ -12,7 +12,7 @@ import { createSyncWorker, type SyncWorker } from '../sync-worker.js';
 import type { SqlBrokerData } from './broker.js';
 import { goJsonString } from './go-json.js';
 import { SQL_CALL_TIMEOUT_MS, SQL_STORAGE_UNAVAILABLE, SQL_TIMEOUT_ERROR } from './limits.js';
-import type { SqlBrokerRequest } from './protocol.js';
+import type { SqlBrokerRequest, SqlInspectAnswer, SqlInspectRequest } from './protocol.js';
 import { parseSqlRequest } from './request.js';
 
 export interface SqlServiceOptions {
@@ -28,7 +28,16 @@ export interface SqlServiceOptions {
   log?: { warn(message: string): void };
 }
 
-export interface SqlService {
+/**
+ * The dev console's read-only view of plugin databases (inspect.ts): fixed statements only,
+ * in the helper process, under the same time limit as plugin calls.
+ */
+export interface SqlInspector {
+  /** Never throws; a plugin with no database yet has no tables. */
+  inspect(slug: string, request: SqlInspectRequest): SqlInspectAnswer;
+}
+
+export interface SqlService extends SqlInspector {
   /** owncast_sql_exec: the plugin's request JSON in, SQLExecResult JSON out. Never throws. */
   exec(slug: string, requestJson: string): string;
   /** owncast_sql_query: the plugin's request JSON in, SQLQueryResult JSON out. Never throws. */
@@ -89,7 +98,19 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
     return errorJson(SQL_STORAGE_UNAVAILABLE);
   };
 
+  const inspect = (slug: string, inspect: SqlInspectRequest): SqlInspectAnswer => {
+    if (closed || !SLUG.test(slug)) return { ok: false, code: 'unavailable', error: SQL_STORAGE_UNAVAILABLE };
+    const r = worker.call<string>({ op: 'inspect', slug, inspect } satisfies SqlBrokerRequest, timeoutMs);
+    if (r.ok) return JSON.parse(r.value) as SqlInspectAnswer;
+    if (r.reason === 'timeout') {
+      opts.log?.warn(`storage.sql: reading the database of "${slug}" ran past ${timeoutMs} ms; the read was stopped by restarting the SQL helper`);
+      return { ok: false, code: 'timeout', error: `the database did not answer within ${timeoutMs} ms` };
+    }
+    return { ok: false, code: 'unavailable', error: `${SQL_STORAGE_UNAVAILABLE}: ${r.message}` };
+  };
+
   return {
+    inspect,
     exec: (slug, requestJson) => run('exec', slug, requestJson),
     query: (slug, requestJson) => run('query', slug, requestJson),
     warm: () => !closed && worker.warm(),
