@@ -5,17 +5,18 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { PluginError } from '../errors.js';
 import { parseManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/index.js';
+import { guardObserver, type ActivityObserver } from './activity.js';
 import { Dispatcher, namespaceSubscriptions, type Scheduler } from './dispatch/index.js';
-import type { HostEnv } from './env/index.js';
+import { observeEnv, type HostEnv } from './env/index.js';
 import { buildHostFunctions, type Clock, type HostDeps, type SqlService } from './functions/index.js';
 import { compileWasm, loadEngineModule } from './engine-module.js';
 import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, type HostFunction } from './instance.js';
 import { checkRegistration } from './manager/agreement.js';
 import { createHttpKernelOverrides, createHttpService, type HttpService } from './offthread/http/index.js';
-import { createSqlService } from './offthread/sql/index.js';
+import { createSqlService, type SqlInspector } from './offthread/sql/index.js';
 import { identityFromManifest } from './identity.js';
 import { StackMapper } from './source-map.js';
-import { createFsSandboxes, openKvStore, type KvStore } from './storage/index.js';
+import { createFsSandboxes, openKvStore, type FsSandboxes, type KvStore } from './storage/index.js';
 import type { CallablePlugin, FileSource, HostLog, PluginCommand, PluginIdentity } from './types.js';
 
 /** A built plugin to load: a shared-engine script (plugin.js) or a self-contained plugin.wasm. */
@@ -172,6 +173,12 @@ export interface PluginHostOptions {
    * queued here runs after it has finished.
    */
   onCallStart?(slug: string, exportName: EngineExport, budgetMs: number): void;
+  /**
+   * Told what plugins do as it happens (activity.ts): chat posts and SSE sends (through the
+   * env), emits, timer fires, command deliveries, strikes and disables (from the dispatcher).
+   * Runs inside plugin calls: keep it quick. A throw is logged and ignored.
+   */
+  onActivity?: ActivityObserver;
 }
 
 /**
@@ -184,6 +191,12 @@ export interface PluginHostOptions {
 export class PluginHost {
   readonly dispatcher: Dispatcher;
   readonly kv: KvStore;
+  /** Every plugin's storage.fs sandbox (what the dev console browses). */
+  readonly fs: FsSandboxes;
+  /** Read-only access to plugin databases for the dev console; null without storage.sql or with a service that offers none. */
+  readonly sqlInspector: SqlInspector | null;
+  /** The env plugins reach: `opts.env`, observed when there is an activity observer. */
+  readonly env: HostEnv;
   readonly #opts: PluginHostOptions;
   readonly #deps: HostDeps;
   readonly #plugins = new Set<LoadedPlugin>();
@@ -198,24 +211,30 @@ export class PluginHost {
     this.#tempDir = opts.dataDir ? null : mkdtempSync(join(tmpdir(), 'ocp-host-'));
     const dataDir = opts.dataDir ?? this.#tempDir!;
     this.kv = openKvStore(opts.dataDir ? join(opts.dataDir, 'kv.db') : ':memory:');
+    const activity = guardObserver(opts.onActivity, opts.log);
+    const env = (this.env = activity ? observeEnv(opts.env, activity) : opts.env);
     this.dispatcher = new Dispatcher({
       plugins: () => [...this.#plugins],
       log: opts.log,
-      sendSystem: (text) => opts.env.chat.send({ slug: '', botDisplayName: 'Owncast', kind: 'system', text }),
+      sendSystem: (text) => env.chat.send({ slug: '', botDisplayName: 'Owncast', kind: 'system', text }),
       onDisabled: (slug, reason) => {
         opts.log.warn(`plugin "${slug}" auto-disabled after 5 consecutive failures (${reason}); reload or re-enable it`);
         for (const listener of [...this.#disabledListeners]) listener(slug, reason);
       },
       scheduler: opts.scheduler,
+      onActivity: activity ?? undefined,
     });
+    this.fs = createFsSandboxes(dataDir, {
+      onRefused: (slug, op, path, reason) => opts.log.warn(`storage.fs: plugin "${slug}" ${op} "${path}" refused: ${reason}`),
+    });
+    const sql = opts.sql === undefined ? this.#own(createSqlService({ dataDir: opts.dataDir ?? null })) : opts.sql;
+    this.sqlInspector = sql && isSqlInspector(sql) ? sql : null;
     this.#deps = {
-      env: opts.env,
+      env,
       kv: this.kv,
       log: opts.log,
-      fs: createFsSandboxes(dataDir, {
-        onRefused: (slug, op, path, reason) => opts.log.warn(`storage.fs: plugin "${slug}" ${op} "${path}" refused: ${reason}`),
-      }),
-      sql: opts.sql === undefined ? this.#own(createSqlService({ dataDir: opts.dataDir ?? null })) : (opts.sql ?? undefined),
+      fs: this.fs,
+      sql: sql ?? undefined,
       events: this.dispatcher,
       timers: this.dispatcher.timers,
       clock: opts.clock,
@@ -378,6 +397,10 @@ export class PluginHost {
     const cwd = this.#opts.cwd ?? process.cwd();
     return new StackMapper(sourceMap, { resolveSource: base ? (s) => relative(cwd, resolve(base, s)) : undefined });
   }
+}
+
+function isSqlInspector(service: SqlService): service is SqlService & SqlInspector {
+  return typeof (service as Partial<SqlInspector>).inspect === 'function';
 }
 
 /** register()'s commands with production's defaults filled in. */

@@ -2,6 +2,7 @@
 // and strikes, over the live set of loaded plugins (production dispatcher.go, commands.go,
 // help.go, timer.go; DESIGN §3.3–3.5).
 
+import { clipText, guardObserver, type ActivityObserver, type EmitDrop } from '../activity.js';
 import type { AuthSessionSink } from '../env/auth.js';
 import type { EngineExport } from '../instance.js';
 import type { CallablePlugin } from '../types.js';
@@ -59,6 +60,13 @@ const identity = (out: string) => out;
 const envelope = (eventType: string, payloadJson: string) => `{"eventType":${JSON.stringify(eventType)},"payload":${payloadJson}}`;
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 
+/** Who invoked a command, as the activity feed names them. */
+function commandUser(message: CommandMessage): { id: string; displayName: string } | null {
+  const user = message.user as { id?: unknown; displayName?: unknown } | null | undefined;
+  if (!isObject(user)) return null;
+  return { id: typeof user.id === 'string' ? user.id : '', displayName: typeof user.displayName === 'string' ? user.displayName : '' };
+}
+
 export class Dispatcher implements EventSink {
   readonly timers: TimerHub;
   readonly #plugins: () => readonly CallablePlugin[];
@@ -71,6 +79,8 @@ export class Dispatcher implements EventSink {
   readonly #calls = new CallTracker();
   readonly #cooldowns = new Map<string, CommandCooldowns>();
   readonly #background = new Set<Promise<unknown>>();
+  /** The activity observer, guarded; null when nobody listens (no events are built then). */
+  readonly #activity: ActivityObserver | null;
   #tickHandle: unknown = null;
   #tickBusy = false;
 
@@ -81,7 +91,11 @@ export class Dispatcher implements EventSink {
     this.#onDisabled = opts.onDisabled ?? (() => undefined);
     this.#scheduler = opts.scheduler ?? realScheduler;
     this.#now = opts.monotonic ?? (() => performance.now());
-    this.#strikes = new StrikeBook({ onDisabled: (slug, reason) => this.#disabled(slug, reason) });
+    this.#activity = guardObserver(opts.onActivity, this.#log);
+    this.#strikes = new StrikeBook({
+      onDisabled: (slug, reason) => this.#disabled(slug, reason),
+      onStrike: (slug, path, count, err) => this.#activity?.({ at: this.#scheduler.now(), type: 'strike', slug, path, count, message: errorMessage(err) }),
+    });
     this.timers = new TimerHub({ fire: (slug, id) => this.#fireTimer(slug, id), scheduler: this.#scheduler });
   }
 
@@ -212,6 +226,7 @@ export class Dispatcher implements EventSink {
   emit(slug: string, eventType: string, payloadJson: string | null): void {
     if (isReservedEvent(eventType)) {
       this.#log.warn(`plugin ${slug}: emit of the host event "${eventType}" dropped; plugins emit custom hooks ("<slug>.<hook>")`);
+      this.#reportEmit(slug, eventType, -1, payloadJson ?? 'null', [], 'reserved');
       return;
     }
     if (this.#strikes.isDisabled(slug)) return;
@@ -223,6 +238,7 @@ export class Dispatcher implements EventSink {
         json = payloadJson;
       } catch (err) {
         this.#log.warn(`plugin ${slug}: emit of "${eventType}" dropped: invalid JSON payload: ${errorMessage(err)}`);
+        this.#reportEmit(slug, eventType, -1, payloadJson, [], 'invalid-payload', errorMessage(err));
         return;
       }
     }
@@ -245,11 +261,33 @@ export class Dispatcher implements EventSink {
           );
         }
         chain.budgetWarned = true;
+        this.#reportEmit(emitter, e.eventType, depth, e.json, [], 'budget');
         continue;
       }
       chain.dispatched++;
-      await this.#dispatch(e.eventType, e.payload, e.json, depth, emitter, chain);
+      const report = await this.#dispatch(e.eventType, e.payload, e.json, depth, emitter, chain);
+      if (!this.#activity) continue;
+      const deliveredTo = report.notified.map((n) => n.slug);
+      if (report.depthExceeded) this.#reportEmit(emitter, e.eventType, depth, e.json, deliveredTo, 'depth');
+      else if (report.dropped) this.#reportEmit(emitter, e.eventType, depth, e.json, deliveredTo, 'filter', `${report.dropped.slug}: ${report.dropped.reason}`);
+      else this.#reportEmit(emitter, e.eventType, depth, e.json, deliveredTo);
     }
+  }
+
+  /** Depth -1: refused before it was queued (never dispatched at any depth). */
+  #reportEmit(slug: string, eventType: string, depth: number, json: string, deliveredTo: string[], dropped?: EmitDrop, reason?: string): void {
+    if (!this.#activity) return;
+    this.#activity({
+      at: this.#scheduler.now(),
+      type: 'emit',
+      slug,
+      eventType,
+      depth,
+      payload: clipText(json),
+      deliveredTo,
+      ...(dropped ? { dropped } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+    });
   }
 
   #track(work: Promise<unknown>): void {
@@ -289,6 +327,7 @@ export class Dispatcher implements EventSink {
   #disabled(slug: string, reason: string): void {
     this.timers.cancelAll(slug);
     this.#log.warn(`plugin ${slug}: auto-disabled: ${reason}`);
+    this.#activity?.({ at: this.#scheduler.now(), type: 'disabled', slug, reason });
     this.#onDisabled(slug, reason);
   }
 
@@ -417,6 +456,17 @@ export class Dispatcher implements EventSink {
     return Promise.all(
       targets.map(async ({ plugin, event }): Promise<CommandDelivery> => {
         const step = await this.#notify(plugin, envelope('chat.command', JSON.stringify(event)), 'chat.command', 'command', 1);
+        this.#activity?.({
+          at: this.#scheduler.now(),
+          type: 'command',
+          slug: plugin.slug,
+          command: event.command,
+          invokedAs: event.invokedAs,
+          args: event.args,
+          user: commandUser(message),
+          ok: step.ok,
+          ...(step.ok ? {} : { error: errorMessage(step.error) }),
+        });
         return { slug: plugin.slug, command: event.command, ok: step.ok, ...(step.ok ? {} : { error: step.error }) };
       }),
     );
@@ -440,7 +490,17 @@ export class Dispatcher implements EventSink {
     if (!plugin) return;
     // the id goes out digit for digit: it is a uint64 on the wire, beyond what a double holds
     const input = `{"eventType":"timer.fire","payload":{"id":${id.toString()}}}`;
-    await this.#call(plugin, 'on_event', input, { path: 'timer', emitDepth: 0, what: `timer ${id} fire failed`, parse: identity });
+    const t0 = this.#now();
+    const settled = await this.#call(plugin, 'on_event', input, { path: 'timer', emitDepth: 0, what: `timer ${id} fire failed`, parse: identity });
+    this.#activity?.({
+      at: this.#scheduler.now(),
+      type: 'timer',
+      slug,
+      id: id.toString(),
+      ok: settled.ok,
+      durationMs: this.#now() - t0,
+      ...(settled.ok ? {} : { error: errorMessage(settled.error) }),
+    });
   }
 
   /** Delivers one tick ({now}: Unix ms) to every plugin subscribed to it. */

@@ -1,5 +1,6 @@
 // The dispatcher's options and what it reports about the work it did.
 
+import type { ActivityObserver } from '../activity.js';
 import type { CallablePlugin } from '../types.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -26,6 +27,12 @@ export interface DispatcherOptions {
   scheduler?: Scheduler;
   /** Monotonic milliseconds, for step durations (default performance.now). */
   monotonic?(): number;
+  /**
+   * Told about emits, timer fires, command deliveries, strikes and disables as they happen
+   * (the dev console's feed), stamped with the scheduler's wall clock. A throw is logged and
+   * ignored.
+   */
+  onActivity?: ActivityObserver;
 }
 
 export type FilterStep = { slug: string; priority: number; durationMs: number } & (

@@ -15,11 +15,14 @@ export interface StrikeBookOptions {
   threshold?: number;
   /** Called once per disable, with a sentence saying why. */
   onDisabled(slug: string, reason: string): void;
+  /** Called for every failure counted (before the disable it may cause), with the path's count so far. */
+  onStrike?(slug: string, path: StrikePath, count: number, err: unknown): void;
 }
 
 export class StrikeBook {
   readonly #threshold: number;
   readonly #onDisabled: (slug: string, reason: string) => void;
+  readonly #onStrike: StrikeBookOptions['onStrike'];
   /** Consecutive failures by slug, then by path. */
   readonly #counts = new Map<string, Map<StrikePath, number>>();
   readonly #disabled = new Set<string>();
@@ -27,6 +30,7 @@ export class StrikeBook {
   constructor(opts: StrikeBookOptions) {
     this.#threshold = opts.threshold ?? STRIKE_THRESHOLD;
     this.#onDisabled = opts.onDisabled;
+    this.#onStrike = opts.onStrike;
   }
 
   /** A call that worked resets its path's count (every path's, when none is named). */
@@ -45,6 +49,7 @@ export class StrikeBook {
     if (!byPath) this.#counts.set(slug, (byPath = new Map()));
     const count = (byPath.get(path) ?? 0) + 1;
     byPath.set(path, count);
+    this.#onStrike?.(slug, path, count, err);
     if (count < this.#threshold || this.#disabled.has(slug)) return false;
     this.#disabled.add(slug);
     const message = err instanceof Error ? err.message : String(err);

@@ -12,5 +12,6 @@ export {
   type AuthSinkCarrier,
 } from './auth.js';
 export { createRecordingEnv, type FailingCall, type RecordedCall, type RecordingEnv, type RecordingEnvOptions } from './recording.js';
+export { observeEnv } from './observed.js';
 export { createDevEnv, type DevEnv, type DevEnvOptions, type DevUpload } from './dev.js';
 export { applyVideoConfigUpdate, createWorld, emptyWorld, sampleWorld, type EnvSeed, type EnvWorld } from './world.js';
