@@ -4,9 +4,10 @@
 
 import type { Worker } from 'node:worker_threads';
 
+import type { HostActivity } from '../activity.js';
 import { siblingEntry, startWorker } from '../offthread/entry.js';
 import { CallBoardReader, createCallBoardMemory } from './call-board.js';
-import type { HostRequest, HostWorkerData, HostWorkerOptions, WorkerMessage } from './protocol.js';
+import type { HostRequest, HostWorkerData, HostWorkerOptions, MainMessage, WorkerMessage } from './protocol.js';
 import { fromWireError } from './wire-errors.js';
 
 /** How long a new worker may take to start (from source, tsx compiles the host on a loaded two-core machine). */
@@ -17,6 +18,8 @@ const TERMINATE_WAIT_MS = 2_000;
 export interface GenerationEvents {
   /** A message that is not an answer: a log line, a plugin disabled by strikes. */
   message(message: WorkerMessage): void;
+  /** A batch of activity, in order. The worker sends the next ones once this has returned. */
+  activity(events: HostActivity[]): void;
   /** The thread ended (crashed, exited, or never started) without being asked to. */
   died(cause: Error): void;
 }
@@ -82,7 +85,7 @@ export class Generation {
     return new Promise((resolve, reject) => {
       this.#inflight.set(id, { resolve, reject });
       this.#holdProcess();
-      worker.postMessage({ ...request, id });
+      worker.postMessage({ ...request, id } satisfies MainMessage);
     });
   }
 
@@ -124,6 +127,14 @@ export class Generation {
           die(fromWireError(message.error));
         } else if (message.kind === 'result') {
           this.#answer(message);
+        } else if (message.kind === 'activity') {
+          // what plugins did before the thread ended still happened: delivered either way
+          try {
+            this.#events.activity(message.events);
+          } finally {
+            // the ack is the worker's permission to send more (activity-queue.ts)
+            if (this.#alive) worker.postMessage({ op: 'activity-ack' } satisfies MainMessage);
+          }
         } else if (message.kind === 'log' || this.#alive) {
           // log lines still count after the end: what a plugin printed before it got stuck
           this.#events.message(message);

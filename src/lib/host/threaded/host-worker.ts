@@ -6,11 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { UserError } from '../../errors.js';
-import type { AuthSessionSink } from '../env/index.js';
+import type { AuthSessionSink, DevEnv } from '../env/index.js';
 import { loadEngineModule } from '../engine-module.js';
 import { PluginHost } from '../host.js';
 import type { StrikePath } from '../dispatch/index.js';
+import { ActivityQueue } from './activity-queue.js';
 import { CallBoardWriter } from './call-board.js';
+import { inspect } from './inspect.js';
 import {
   CALLABLE_EXPORTS,
   type CallableExport,
@@ -19,6 +21,7 @@ import {
   type HostLogLine,
   type HostRequest,
   type HostWorkerData,
+  type MainMessage,
   type PluginSummary,
   type SessionAction,
   type WorkerMessage,
@@ -32,11 +35,16 @@ const { options, callBoard } = workerData as HostWorkerData;
 const post = (message: WorkerMessage) => port.postMessage(message);
 const log = (line: HostLogLine) => post({ kind: 'log', line });
 const board = new CallBoardWriter(callBoard);
+const activity = new ActivityQueue({
+  post: (events) => post({ kind: 'activity', events }),
+  schedule: (flush) => void setImmediate(flush),
+});
 
-function startHost(): PluginHost | null {
+function startHost(): { host: PluginHost; env: DevEnv } | null {
   try {
+    const env = createWorkerEnv(options.env, (message) => log({ kind: 'info', message }));
     const made = new PluginHost({
-      env: createWorkerEnv(options.env, (message) => log({ kind: 'info', message })),
+      env,
       log: {
         warn: (message) => log({ kind: 'warn', message }),
         plugin: (slug, level, message) => log({ kind: 'plugin', slug, level, message }),
@@ -49,9 +57,10 @@ function startHost(): PluginHost | null {
         // the export runs synchronously from here on: this runs once it has returned
         queueMicrotask(() => board.end(ticket));
       },
+      onActivity: (event) => activity.push(event),
     });
     made.onPluginDisabled((slug, reason) => post({ kind: 'disabled', slug, reason }));
-    return made;
+    return { host: made, env };
   } catch (err) {
     // said as an error of the taxonomy; an uncaught throw would reach the main thread as a bare crash
     post({ kind: 'boot-failed', error: toWireError(err) });
@@ -68,7 +77,7 @@ const STRIKE_PATH: Record<CallableExport, StrikePath> = {
   on_page_scripts: 'content',
 };
 
-async function handle(host: PluginHost, request: HostRequest): Promise<unknown> {
+async function handle(host: PluginHost, env: DevEnv, request: HostRequest): Promise<unknown> {
   switch (request.op) {
     case 'load': {
       const source = fromWireSource(request.source);
@@ -99,6 +108,15 @@ async function handle(host: PluginHost, request: HostRequest): Promise<unknown> 
       return toWireReport(await host.dispatchChatMessage(request.message));
     case 'call':
       return call(host, request.slug, request.exportName, request.input);
+    case 'notify': {
+      // production calls on_event directly here (the HTTP server's sse.connect): no dispatcher, no strikes
+      const plugin = host.plugin(request.slug);
+      if (!plugin) throw new UserError(`plugin "${request.slug}" is not loaded`, { code: 'PLUGIN_NOT_LIVE' });
+      await plugin.notify(request.eventType, request.payload);
+      return null;
+    }
+    case 'inspect':
+      return inspect(host, env, request.query);
     case 'close':
       await host.close();
       return null;
@@ -133,13 +151,22 @@ async function call(host: PluginHost, slug: string, exportName: CallableExport, 
   return { output, session };
 }
 
-const host = startHost();
-if (host) {
-  port.on('message', async ({ id, ...request }: Envelope) => {
+const started = startHost();
+if (started) {
+  const { host, env } = started;
+  port.on('message', async (message: MainMessage) => {
+    if (message.op === 'activity-ack') {
+      activity.acknowledge();
+      return;
+    }
+    const { id, ...request } = message as Envelope;
     try {
-      const value = await handle(host, request as HostRequest);
+      const value = await handle(host, env, request as HostRequest);
+      // what the request set off goes out before its answer, when the main thread has room for it
+      activity.flush();
       post({ kind: 'result', id, ok: true, value });
     } catch (err) {
+      activity.flush();
       post({ kind: 'result', id, ok: false, error: toWireError(err) });
     }
     if (request.op === 'close') port.close();

@@ -19,3 +19,23 @@ export {
   type SessionAction,
   type WorkerEnvSpec,
 } from './protocol.js';
+export {
+  FILES_INSPECT_MAX_ENTRIES,
+  KV_INSPECT_MAX_ENTRIES,
+  KV_INSPECT_VALUE_MAX,
+  READ_FILE_MAX_BYTES,
+  SQL_ROWS_DEFAULT_LIMIT,
+  type ChatLog,
+  type ChatRecord,
+  type FileContent,
+  type FileListing,
+  type KvEntry,
+  type KvListing,
+  type SqlRowsPage,
+  type SqlTableInfo,
+  type SqlTablesListing,
+  type WorldView,
+} from './inspection.js';
+export { ACTIVITY_BATCH_SIZE, ACTIVITY_BATCHES_IN_FLIGHT, MAX_PENDING_ACTIVITY, MAX_PENDING_ACTIVITY_CHARS } from './activity-queue.js';
+export type { ActivityType, EmitDrop, HostActivity } from '../activity.js';
+export { MAX_INSPECT_ROWS } from '../offthread/sql/index.js';

@@ -2,10 +2,12 @@
 // thread boundary by structured clone: plain data only, no functions, no class instances
 // (errors travel as WireError and are re-created on the main thread, see wire-errors.ts).
 
+import type { HostActivity } from '../activity.js';
 import type { EnvSeed } from '../env/index.js';
 import type { Subscriptions } from '../host.js';
 import type { EngineExport } from '../instance.js';
 import type { PluginCommand } from '../types.js';
+import type { InspectQuery } from './inspection.js';
 
 /**
  * Which Owncast the worker's host talks to. Only the dev stubs for now (what `serve` uses);
@@ -113,9 +115,16 @@ export type HostRequest =
   | { op: 'dispatch'; eventType: string; payload: unknown }
   | { op: 'dispatchChatMessage'; message: unknown }
   | { op: 'call'; slug: string; exportName: CallableExport; input: string }
+  /** A host notification straight to the plugin's on_event (sse.connect / sse.disconnect): no filters, no strikes. */
+  | { op: 'notify'; slug: string; eventType: string; payload: unknown }
+  /** The dev console's questions (inspection.ts). */
+  | { op: 'inspect'; query: InspectQuery }
   | { op: 'close' };
 
 export type Envelope = HostRequest & { id: number };
+
+/** What the main thread posts to the worker: requests, and acknowledgements of activity batches. */
+export type MainMessage = Envelope | { op: 'activity-ack' };
 
 /** A host log line: a host warning, an env print (what a plugin did to Owncast), a plugin's own log. */
 export type HostLogLine =
@@ -131,4 +140,6 @@ export type WorkerMessage =
   | { kind: 'result'; id: number; ok: false; error: WireError }
   | { kind: 'log'; line: HostLogLine }
   /** Strikes disabled a plugin (it stays loaded, gets no work). */
-  | { kind: 'disabled'; slug: string; reason: string };
+  | { kind: 'disabled'; slug: string; reason: string }
+  /** What plugins did, in order (activity-queue.ts); the main thread answers each batch with an activity-ack. */
+  | { kind: 'activity'; events: HostActivity[] };

@@ -8,11 +8,25 @@
 // the same way.
 
 import { BugError, PluginError, UserError } from '../../errors.js';
+import type { ActionButton } from '../../manifest/index.js';
+import { guardObserver, type ActivityObserver, type HostActivity } from '../activity.js';
 import type { ChatDispatchReport, DispatchReport } from '../dispatch/index.js';
-import { newSessionSecret, type EnvSeed } from '../env/index.js';
+import { newSessionSecret, type EnvSeed, type HostChatMessage } from '../env/index.js';
 import type { PluginSource } from '../host.js';
 import { sharedNow, type RunningCall } from './call-board.js';
 import { Generation } from './generation.js';
+import {
+  SQL_ROWS_DEFAULT_LIMIT,
+  type ChatLog,
+  type ChatRecord,
+  type FileContent,
+  type FileListing,
+  type InspectQuery,
+  type KvListing,
+  type SqlRowsPage,
+  type SqlTablesListing,
+  type WorldView,
+} from './inspection.js';
 import type {
   CallableExport,
   CallResult,
@@ -49,6 +63,14 @@ export interface ThreadedHostOptions {
   onLog?(line: HostLogLine): void;
   /** Overruns, crashes, disabled plugins, restarts. */
   onEvent?(event: ThreadedHostEvent): void;
+  /**
+   * What plugins do, as it happens (activity.ts): chat posts, SSE sends (the dev server's hub
+   * takes them from here, in send order), emits, timer fires, commands, strikes, disables. The
+   * worker sends them in bounded batches and waits for each to be handled here, so a plugin
+   * flooding them cannot grow this thread's queue: past the bound they are dropped and a
+   * `dropped` event counts them. A throw is reported once through onLog and ignored.
+   */
+  onActivity?(event: HostActivity): void;
 }
 
 export type ThreadedHostEvent =
@@ -86,6 +108,7 @@ export class ThreadedHost {
   /** Signs the session cookies plugins grant; the same for every thread this host starts. */
   readonly sessionSecret: Uint8Array;
   readonly #options: ThreadedHostOptions;
+  readonly #activity: ActivityObserver | null;
   readonly #workerOptions: HostWorkerOptions;
   /** Loaded plugins in load order (which is reload order). */
   readonly #entries = new Map<string, Entry>();
@@ -99,6 +122,7 @@ export class ThreadedHost {
 
   constructor(options: ThreadedHostOptions = {}) {
     this.#options = options;
+    this.#activity = guardObserver(options.onActivity?.bind(options), { warn: (message) => options.onLog?.({ kind: 'warn', message }) });
     this.sessionSecret = options.env?.sessionSecret ?? newSessionSecret();
     this.#workerOptions = {
       dataDir: options.dataDir,
@@ -169,6 +193,75 @@ export class ThreadedHost {
   }
 
   /**
+   * Delivers a host notification (sse.connect / sse.disconnect) straight to the plugin's
+   * on_event, as production does: no filters, no strikes. Rejects with the PluginError when the
+   * call fails, and a UserError (code PLUGIN_NOT_LIVE) when the plugin is not loaded.
+   */
+  async notify(slug: string, eventType: string, payload: unknown): Promise<void> {
+    await this.#request({ op: 'notify', slug, eventType, payload });
+  }
+
+  // ---- the dev console's questions (inspection.ts) ---------------------------------------
+  // Answered by the worker from where the plugins keep their state, for any plugin slug (a
+  // disabled or unloaded plugin's data is still there). Refusals are UserErrors with a code.
+
+  /** The plugin's KV entries by key, host-kept keys (owncast.actions) marked `runtime`. */
+  kv(slug: string): Promise<KvListing> {
+    return this.#inspect({ what: 'kv', slug }) as Promise<KvListing>;
+  }
+
+  /** The plugin's storage.sql tables with their columns and row counts (none without a database). */
+  sqlTables(slug: string): Promise<SqlTablesListing> {
+    return this.#inspect({ what: 'sqlTables', slug }) as Promise<SqlTablesListing>;
+  }
+
+  /**
+   * A page of one table's rows. The table must be one sqlTables lists (else a UserError,
+   * code SQL_NO_SUCH_TABLE); no other SQL is ever run. The limit is cut to MAX_INSPECT_ROWS.
+   */
+  sqlRows(slug: string, table: string, page: { limit?: number; offset?: number } = {}): Promise<SqlRowsPage> {
+    const query: InspectQuery = { what: 'sqlRows', slug, table, limit: page.limit ?? SQL_ROWS_DEFAULT_LIMIT, offset: page.offset ?? 0 };
+    return this.#inspect(query) as Promise<SqlRowsPage>;
+  }
+
+  /** The plugin's storage.fs tree: path, type, size and mtime of each entry. */
+  files(slug: string): Promise<FileListing> {
+    return this.#inspect({ what: 'files', slug }) as Promise<FileListing>;
+  }
+
+  /**
+   * The first READ_FILE_MAX_BYTES of a storage.fs file, resolved by the plugin's sandbox:
+   * `..`, absolute paths and symlinks out are refused (UserError, code PATH_REFUSED); a
+   * missing file is code FILE_NOT_FOUND.
+   */
+  readFile(slug: string, path: string): Promise<FileContent> {
+    return this.#inspect({ what: 'readFile', slug, path }) as Promise<FileContent>;
+  }
+
+  /** The action buttons the plugin added at runtime (owncast.actions.add), for /api/plugins/actions. */
+  runtimeActions(slug: string): Promise<ActionButton[]> {
+    return this.#inspect({ what: 'runtimeActions', slug }) as Promise<ActionButton[]>;
+  }
+
+  /** The dev world's chat log, oldest first, as GET /_dev/chat answers it. */
+  chatHistory(): Promise<ChatLog> {
+    return this.#inspect({ what: 'chatHistory' }) as Promise<ChatLog>;
+  }
+
+  /** Users, chat clients, stream and server of the dev world (the console's "send as" personas). */
+  world(): Promise<WorldView> {
+    return this.#inspect({ what: 'world' }) as Promise<WorldView>;
+  }
+
+  /**
+   * Adds an accepted chat message to the dev world's chat log (where plugins read history),
+   * with an id and timestamp when it has none; resolves with it as stored.
+   */
+  recordChat(message: ChatRecord): Promise<HostChatMessage> {
+    return this.#request({ op: 'inspect', query: { what: 'recordChat', message } }) as Promise<HostChatMessage>;
+  }
+
+  /**
    * Closes the plugins and storage in the worker and ends it. A call still running after
    * CLOSE_WAIT_MS is cut off with the thread; requests still unanswered are rejected.
    */
@@ -198,6 +291,21 @@ export class ThreadedHost {
     }
   }
 
+  /**
+   * A read: when the thread answering it is ended under it (the watchdog, a crash), it is
+   * asked again of the next one instead of failing with the stuck plugin's error.
+   */
+  async #inspect(query: InspectQuery): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const gen = await this.#current();
+      try {
+        return await gen.send({ op: 'inspect', query });
+      } catch (err) {
+        if (gen.alive || attempt >= 2) throw err;
+      }
+    }
+  }
+
   /** The generation requests go to, once it is ready; throws when closed or broken. */
   async #current(): Promise<Generation> {
     for (;;) {
@@ -221,6 +329,10 @@ export class ThreadedHost {
       after: previous,
       events: {
         message: (message) => this.#onMessage(message),
+        activity: (events) => {
+          const observer = this.#activity;
+          if (observer) for (const event of events) observer(event);
+        },
         died: (cause) => this.#onDied(gen, cause),
       },
     });
