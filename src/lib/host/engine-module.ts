@@ -39,6 +39,15 @@ export function loadEngineModule(path = enginePath('engine.wasm')): Promise<WebA
   return mod;
 }
 
+/**
+ * Hands this thread a compiled engine another thread of the process made (a WebAssembly.Module
+ * crosses postMessage and workerData with its compiled code shared, not copied), so a new host
+ * worker does not compile it again. Ignored when this thread already has one.
+ */
+export function adoptEngineModule(module: WebAssembly.Module, path = enginePath('engine.wasm')): void {
+  if (!compiled.has(path)) compiled.set(path, Promise.resolve(module));
+}
+
 /** A self-contained plugin.wasm, compiled once per distinct content. */
 export function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
   const key = 'sha256:' + createHash('sha256').update(bytes).digest('hex');

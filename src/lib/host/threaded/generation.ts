@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { HostActivity } from '../activity.js';
 import { siblingEntry, startWorker } from '../offthread/entry.js';
 import { CallBoardReader, createCallBoardMemory } from './call-board.js';
+import { shareEngineModule, sharedEngineModule } from './engine-share.js';
 import type { HostRequest, HostWorkerData, HostWorkerOptions, MainMessage, WorkerMessage } from './protocol.js';
 import { fromWireError } from './wire-errors.js';
 
@@ -108,6 +109,9 @@ export class Generation {
 
   #spawn(data: HostWorkerData): Promise<void> {
     if (!this.#alive) return Promise.reject(new Error('ended before it started'));
+    // read now, not when constructed: the generation before may have sent it meanwhile
+    const engineModule = sharedEngineModule();
+    if (engineModule) data = { ...data, engineModule };
     const worker = startWorker(siblingEntry(import.meta.url, 'host-worker'), { workerData: data, name: `owncast-plugin host ${this.number}` });
     this.#worker = worker;
     return new Promise<void>((resolve, reject) => {
@@ -127,6 +131,8 @@ export class Generation {
           die(fromWireError(message.error));
         } else if (message.kind === 'result') {
           this.#answer(message);
+        } else if (message.kind === 'engine-module') {
+          shareEngineModule(message.module);
         } else if (message.kind === 'activity') {
           // what plugins did before the thread ended still happened: delivered either way
           try {

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import { UserError } from '../../errors.js';
 import type { AuthSessionSink, DevEnv } from '../env/index.js';
-import { loadEngineModule } from '../engine-module.js';
+import { adoptEngineModule, loadEngineModule } from '../engine-module.js';
 import { PluginHost } from '../host.js';
 import type { StrikePath } from '../dispatch/index.js';
 import { ActivityQueue } from './activity-queue.js';
@@ -31,7 +31,7 @@ import { fromWireSource } from './wire-source.js';
 import { createWorkerEnv } from './worker-env.js';
 
 const port = parentPort!;
-const { options, callBoard } = workerData as HostWorkerData;
+const { options, callBoard, engineModule } = workerData as HostWorkerData;
 const post = (message: WorkerMessage) => port.postMessage(message);
 const log = (line: HostLogLine) => post({ kind: 'log', line });
 const board = new CallBoardWriter(callBoard);
@@ -171,8 +171,10 @@ if (started) {
     }
     if (request.op === 'close') port.close();
   });
-  // Compiling the engine takes the better part of a second: start now, not on the first load.
-  loadEngineModule().catch(() => undefined);
+  // Compiling the engine takes the better part of a second: an earlier worker's is reused,
+  // else it starts now (not on the first load) and goes to the main thread for the next ones.
+  if (engineModule) adoptEngineModule(engineModule);
+  else loadEngineModule().then((module) => post({ kind: 'engine-module', module }), () => undefined);
   post({ kind: 'ready' });
 } else {
   port.close();

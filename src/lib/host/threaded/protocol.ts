@@ -39,6 +39,8 @@ export interface HostWorkerData {
   options: HostWorkerOptions;
   /** The call board (call-board.ts): the call running in the worker right now. */
   callBoard: SharedArrayBuffer;
+  /** The engine compiled by an earlier worker (engine-share.ts); absent, the worker compiles it and sends it. */
+  engineModule?: WebAssembly.Module;
 }
 
 /** A FileSource copied into plain data: path → bytes. */
@@ -141,5 +143,7 @@ export type WorkerMessage =
   | { kind: 'log'; line: HostLogLine }
   /** Strikes disabled a plugin (it stays loaded, gets no work). */
   | { kind: 'disabled'; slug: string; reason: string }
+  /** The engine this worker compiled, for the next workers (engine-share.ts). */
+  | { kind: 'engine-module'; module: WebAssembly.Module }
   /** What plugins did, in order (activity-queue.ts); the main thread answers each batch with an activity-ack. */
   | { kind: 'activity'; events: HostActivity[] };
