@@ -1,5 +1,6 @@
 import Build from './build.js'
 import Demo from './demo.js'
+import Serve from './serve.js'
 
 /**
  * Every command of the CLI (oclif's "explicit" discovery: package.json oclif.commands points
@@ -8,4 +9,5 @@ import Demo from './demo.js'
 export const COMMANDS = {
   build: Build,
   demo: Demo,
+  serve: Serve,
 }
