@@ -12,6 +12,7 @@ const BENCHES: [file: string, heading: string][] = [
   ['host.bench.ts', 'Host runtime'],
   ['offthread.bench.ts', 'Off-thread services: storage.sql and network.fetch'],
   ['hostile.bench.ts', 'Hostile plugins beside well-behaved ones'],
+  ['serve.bench.ts', '`serve` under load'],
 ];
 const root = packageRoot();
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
