@@ -148,21 +148,17 @@ async function postChat(req: IncomingMessage, _m: string[], deps: DevApiDeps): P
   const user = chatUser(input.user, input.as, world.users);
   const now = deps.now?.() ?? Date.now();
   const message = { id: `dev-msg-${now}-${++messageCounter}`, user, body: input.body, timestamp: new Date(now).toISOString() };
-  const report = await deps.host.dispatchChatMessage(message);
+  // an accepted message joins the chat log between the filters and the notifications
+  const report = await deps.host.dispatchChatMessage(message, { record: true });
   const trace = traceOf(report);
   if (report.dropped) {
     deps.feed.publish({ type: 'message', message, allowed: false, trace });
     return { allowed: false, reason: report.dropped.reason, trace };
   }
   const final = (report.payload ?? message) as { body?: unknown };
-  const recorded = await deps.host.recordChat({
-    id: message.id,
-    user,
-    body: typeof final.body === 'string' ? final.body : message.body,
-    timestamp: message.timestamp,
-  });
-  deps.feed.publish({ type: 'message', message: recorded, allowed: true, trace });
-  return { allowed: true, reason: '', message: recorded, trace };
+  const shown = { id: message.id, user, body: typeof final.body === 'string' ? final.body : message.body, timestamp: message.timestamp };
+  deps.feed.publish({ type: 'message', message: shown, allowed: true, trace });
+  return { allowed: true, reason: '', message: shown, trace };
 }
 
 /** POST /_dev/event {type, payload}: any event through filters and notifications. */

@@ -6,7 +6,7 @@ import { PluginError } from '../errors.js';
 import { parseManifest } from '../manifest/index.js';
 import type { Manifest } from '../manifest/index.js';
 import { guardObserver, type ActivityObserver } from './activity.js';
-import { Dispatcher, namespaceSubscriptions, type Scheduler } from './dispatch/index.js';
+import { Dispatcher, namespaceSubscriptions, type DispatchOptions, type Scheduler } from './dispatch/index.js';
 import { observeEnv, type HostEnv } from './env/index.js';
 import { buildHostFunctions, type Clock, type HostDeps, type SqlService } from './functions/index.js';
 import { compileWasm, loadEngineModule } from './engine-module.js';
@@ -363,8 +363,8 @@ export class PluginHost {
   }
 
   /** A chat message as Owncast handles one: filters, notifications, then !help and commands. */
-  dispatchChatMessage(message: unknown) {
-    return this.dispatcher.dispatchChatMessage(message);
+  dispatchChatMessage(message: unknown, opts: DispatchOptions = {}) {
+    return this.dispatcher.dispatchChatMessage(message, opts);
   }
 
   async close(): Promise<void> {

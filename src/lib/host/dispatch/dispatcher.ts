@@ -24,6 +24,7 @@ import type {
   DispatcherOptions,
   EventSink,
   NotifyStep,
+  DispatchOptions,
 } from './reports.js';
 
 export const MAX_EMIT_DEPTH = 8;
@@ -112,18 +113,22 @@ export class Dispatcher implements EventSink {
 
   // ---- events -----------------------------------------------------------------------------
 
-  /** Runs the filter chain, then (unless dropped) notifies every subscriber with the final payload. */
-  dispatch(eventType: string, payload: unknown): Promise<DispatchReport> {
+  /**
+   * Runs the filter chain, then (unless dropped) notifies every subscriber with the final
+   * payload. `accepted` sees that payload between the two, where Owncast broadcasts and
+   * stores a chat message (so a bot's answer comes after the message it answers).
+   */
+  dispatch(eventType: string, payload: unknown, opts: DispatchOptions = {}): Promise<DispatchReport> {
     const json = JSON.stringify(payload) ?? 'null';
-    return this.#dispatch(eventType, payload === undefined ? null : payload, json, 0, null);
+    return this.#dispatch(eventType, payload === undefined ? null : payload, json, 0, null, newChain(), opts.accepted);
   }
 
   /**
    * A chat message as production handles it: {@link dispatch}, then, for an accepted message
    * from a human, the host's !help answer and the chat commands it invokes.
    */
-  async dispatchChatMessage(message: unknown): Promise<ChatDispatchReport> {
-    const report = await this.dispatch(CHAT_MESSAGE_RECEIVED, message);
+  async dispatchChatMessage(message: unknown, opts: DispatchOptions = {}): Promise<ChatDispatchReport> {
+    const report = await this.dispatch(CHAT_MESSAGE_RECEIVED, message, opts);
     const accepted = !report.dropped && !report.depthExceeded && isObject(report.payload);
     const msg = report.payload as CommandMessage;
     if (!accepted || (isObject(msg.user) && msg.user.isBot === true)) return { ...report, help: null, commands: [] };
@@ -138,6 +143,7 @@ export class Dispatcher implements EventSink {
     depth: number,
     emitter: string | null,
     chain: EmitChain = newChain(),
+    accepted?: (payload: unknown) => void,
   ): Promise<DispatchReport> {
     const report: DispatchReport = {
       eventType,
@@ -192,6 +198,7 @@ export class Dispatcher implements EventSink {
       }
     }
 
+    accepted?.(report.payload);
     // a filter that just failed its fifth time is out of the notifications too
     const targets = receivers.filter(
       (p) => !this.#strikes.isDisabled(p.slug) && notifyPermitted(p, eventType) && p.subscriptions.notify.some((s) => s.event === eventType),

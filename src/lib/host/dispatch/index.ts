@@ -8,6 +8,7 @@ export type {
   CommandDelivery,
   DispatchReport,
   DispatcherOptions,
+  DispatchOptions,
   EventSink,
   FilterStep,
   NotifyStep,

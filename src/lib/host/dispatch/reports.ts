@@ -80,3 +80,8 @@ export interface ChatDispatchReport extends DispatchReport {
   help: string | null;
   commands: CommandDelivery[];
 }
+
+export interface DispatchOptions {
+  /** Called with the payload the filter chain let through, before any notification runs. */
+  accepted?(payload: unknown): void;
+}

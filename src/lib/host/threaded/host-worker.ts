@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { UserError } from '../../errors.js';
-import type { AuthSessionSink, DevEnv } from '../env/index.js';
+import type { AuthSessionSink, DevEnv, HostChatMessage } from '../env/index.js';
 import { adoptEngineModule, loadEngineModule } from '../engine-module.js';
 import { PluginHost } from '../host.js';
 import type { StrikePath } from '../dispatch/index.js';
@@ -104,8 +104,12 @@ async function handle(host: PluginHost, env: DevEnv, request: HostRequest): Prom
     }
     case 'dispatch':
       return toWireReport(await host.dispatch(request.eventType, request.payload));
-    case 'dispatchChatMessage':
-      return toWireReport(await host.dispatchChatMessage(request.message));
+    case 'dispatchChatMessage': {
+      // a message the filters let through joins the chat log before the notifications run,
+      // as Owncast stores and broadcasts it, so a bot's answer comes after it
+      const accepted = request.record ? (payload: unknown) => void recordAccepted(env, payload) : undefined;
+      return toWireReport(await host.dispatchChatMessage(request.message, accepted ? { accepted } : {}));
+    }
     case 'call':
       return call(host, request.slug, request.exportName, request.input);
     case 'notify': {
@@ -178,4 +182,18 @@ if (started) {
   post({ kind: 'ready' });
 } else {
   port.close();
+}
+
+/** An accepted chat message as the dev env's chat log stores it (a payload that is not a message is left out). */
+function recordAccepted(env: DevEnv, payload: unknown): void {
+  if (!payload || typeof payload !== 'object') return;
+  const m = payload as { id?: unknown; user?: unknown; body?: unknown; timestamp?: unknown; clientId?: unknown };
+  if (typeof m.body !== 'string') return;
+  env.recordChat({
+    body: m.body,
+    user: m.user && typeof m.user === 'object' ? (m.user as HostChatMessage['user']) : null,
+    ...(typeof m.id === 'string' ? { id: m.id } : {}),
+    ...(typeof m.timestamp === 'string' ? { timestamp: m.timestamp } : {}),
+    ...(typeof m.clientId === 'number' || typeof m.clientId === 'bigint' ? { clientId: m.clientId } : {}),
+  });
 }

@@ -115,7 +115,8 @@ export type HostRequest =
   | { op: 'load'; source: WireSource }
   | { op: 'unload'; slug: string }
   | { op: 'dispatch'; eventType: string; payload: unknown }
-  | { op: 'dispatchChatMessage'; message: unknown }
+  /** record: an accepted message joins the dev env's chat log before the notifications. */
+  | { op: 'dispatchChatMessage'; message: unknown; record?: boolean }
   | { op: 'call'; slug: string; exportName: CallableExport; input: string }
   /** A host notification straight to the plugin's on_event (sse.connect / sse.disconnect): no filters, no strikes. */
   | { op: 'notify'; slug: string; eventType: string; payload: unknown }

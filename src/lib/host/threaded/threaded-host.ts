@@ -175,8 +175,9 @@ export class ThreadedHost {
   }
 
   /** A chat message as Owncast handles one: filters, notifications, then !help and commands. */
-  async dispatchChatMessage(message: unknown): Promise<ChatDispatchReport> {
-    return fromWireReport((await this.#request({ op: 'dispatchChatMessage', message })) as ChatDispatchReport);
+  /** `record`: an accepted message joins the dev chat log before the notifications run (what /_dev/chat does). */
+  async dispatchChatMessage(message: unknown, opts: { record?: boolean } = {}): Promise<ChatDispatchReport> {
+    return fromWireReport((await this.#request({ op: 'dispatchChatMessage', message, ...(opts.record ? { record: true } : {}) })) as ChatDispatchReport);
   }
 
   /**
