@@ -14,6 +14,7 @@ import { startDevServer, type DevServer } from '../../src/lib/devserver/server.j
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)`;
+if (SKIP) console.warn(`test/browser/console.test.ts skipped: ${SKIP}`);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SHOTS = join(ROOT, 'test-results', 'browser');
 const EXAMPLES = ['echo-bot', 'profanity-filter', 'chat-overlay'];
@@ -26,36 +27,6 @@ let context: BrowserContext;
 let page: Page;
 const requested: string[] = [];
 const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  cwd = await mkdtemp(join(tmpdir(), 'ocp-console-'));
-  // copies, so the builds serve runs and the .owncast-dev state land in the temp dir
-  for (const name of EXAMPLES) {
-    await cp(join(ROOT, 'examples', name), join(cwd, name), { recursive: true, filter: (src) => !/[/\\](dist|node_modules|\.owncast-dev)$/.test(src) });
-  }
-  const sink = { write: () => true, isTTY: false };
-  const ctx = createContext({ cwd, stdout: sink, stderr: sink, color: false, logLevel: 'warn' });
-  server = await startDevServer(ctx, { paths: EXAMPLES, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  context.on('request', (r) => void requested.push(r.url()));
-  page = await context.newPage();
-  page.on('pageerror', (e) => void pageErrors.push(e.message));
-}, 120_000);
-
-afterAll(async () => {
-  try {
-    await context?.close();
-    await browser?.close();
-  } finally {
-    await server?.close();
-    if (cwd) await rm(cwd, { recursive: true, force: true });
-  }
-});
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`) });
 
@@ -75,6 +46,36 @@ async function showPanel(name: 'activity' | 'plugins' | 'storage'): Promise<void
 }
 
 describe.skipIf(SKIP !== null)(SKIP ? `browser tests skipped: ${SKIP}` : 'the web console in Chromium', () => {
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    cwd = await mkdtemp(join(tmpdir(), 'ocp-console-'));
+    // copies, so the builds serve runs and the .owncast-dev state land in the temp dir
+    for (const name of EXAMPLES) {
+      await cp(join(ROOT, 'examples', name), join(cwd, name), { recursive: true, filter: (src) => !/[/\\](dist|node_modules|\.owncast-dev)$/.test(src) });
+    }
+    const sink = { write: () => true, isTTY: false };
+    const ctx = createContext({ cwd, stdout: sink, stderr: sink, color: false, logLevel: 'warn' });
+    server = await startDevServer(ctx, { paths: EXAMPLES, port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.on('request', (r) => void requested.push(r.url()));
+    page = await context.newPage();
+    page.on('pageerror', (e) => void pageErrors.push(e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    try {
+      await context?.close();
+      await browser?.close();
+    } finally {
+      await server?.close();
+      if (cwd) await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('serves the page and its assets uncached, with their types', async () => {
     for (const [path, type] of [
       ['/', 'text/html; charset=utf-8'],
