@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { UserError } from '../errors.js';
 import type { PluginSource } from '../host/host.js';
-import { PluginManager, loadSource, type DiscoveredEntry, type LoadedSource, type PluginHandle } from '../host/manager/index.js';
+import { PluginManager, loadSource, toPluginSource, type DiscoveredEntry, type LoadedSource, type PluginHandle } from '../host/manager/index.js';
 import { configOverridesFor, unusedConfigSlugs, type ConfigFlags } from './config-flags.js';
 import type { ServePlan, ServeTarget } from './targets.js';
 
@@ -251,17 +251,7 @@ export class DevPlugins {
   }
 
   #pluginSource(source: LoadedSource): PluginSource {
-    const overrides = { ...configOverridesFor(source.manifest, this.#opts.configFlags), ...this.#overrides.get(source.slug) };
-    return {
-      manifestJson: source.manifestJson,
-      ...(source.script !== undefined ? { script: source.script } : {}),
-      ...(source.wasm !== undefined ? { wasm: source.wasm } : {}),
-      ...(source.sourceMap !== undefined ? { sourceMap: source.sourceMap } : {}),
-      ...(source.sourceMapFile !== undefined ? { sourceMapFile: source.sourceMapFile } : {}),
-      assets: source.assets,
-      publicFiles: source.publicFiles,
-      configOverrides: overrides,
-    };
+    return toPluginSource(source, { ...configOverridesFor(source.manifest, this.#opts.configFlags), ...this.#overrides.get(source.slug) });
   }
 
   #describe(s: LoadedSource): Pick<DevPluginInfo, 'slug' | 'name' | 'version' | 'description' | 'permissions' | 'config' | 'adminPages'> {

@@ -3,38 +3,7 @@
 // that is not JSON, both body and bodyBase64, status 0). Its imports are Extism's kernel only
 // (alloc, store_u8, output_set). Assembled byte by byte, as test/host's stuck plugin is.
 
-const I32 = 0x7f;
-const I64 = 0x7e;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const name = (text: string) => {
-  const bytes = [...Buffer.from(text)];
-  return [...uleb(bytes.length), ...bytes];
-};
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const funcType = (params: number[], results: number[]) => [0x60, ...uleb(params.length), ...params, ...uleb(results.length), ...results];
+import { I32, I64, uleb, sleb, name, vec, section, funcType } from '../../helpers/wasm-bytes.js';
 
 /** A plugin.wasm whose register() answers `registration` and whose on_http_request() outputs `output` verbatim. */
 export function fixedOutputPluginWasm(registration: { slug: string; name: string; version: string }, output: string): Uint8Array {

@@ -7,38 +7,7 @@
 // Assembled here byte by byte: binaryen would do it from text, but importing binaryen.js
 // costs tens of seconds on a loaded two-core machine.
 
-const I32 = 0x7f;
-const I64 = 0x7e;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const name = (text: string) => {
-  const bytes = [...Buffer.from(text)];
-  return [...uleb(bytes.length), ...bytes];
-};
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const funcType = (params: number[], results: number[]) => [0x60, ...uleb(params.length), ...params, ...uleb(results.length), ...results];
+import { I32, I64, uleb, sleb, name, vec, section, funcType } from '../../helpers/wasm-bytes.js';
 
 /** What on_http_request logs (info) just before it starts spinning. */
 export const SPINNING = 'spinning now';

@@ -2,8 +2,9 @@
 // callers that do not wire the full host, and the manager wired to it. Kept apart from
 // manager.ts so the manager does not import the engine.
 
-import type { LoadedPlugin, PluginHost } from '../host.js';
+import type { LoadedPlugin, PluginHost, PluginSource } from '../host.js';
 import { PluginManager, type LoadPlugin, type PluginHandle, type PluginManagerOptions } from './manager.js';
+import type { LoadedSource } from './sources.js';
 
 export interface HostPluginHandle extends PluginHandle {
   readonly plugin: LoadedPlugin;
@@ -15,15 +16,7 @@ export interface HostPluginHandle extends PluginHandle {
  */
 export function pluginHostLoader(host: PluginHost): LoadPlugin<HostPluginHandle> {
   return async (source) => {
-    const plugin = await host.load({
-      manifestJson: source.manifestJson,
-      ...(source.script !== undefined ? { script: source.script } : {}),
-      ...(source.wasm !== undefined ? { wasm: source.wasm } : {}),
-      ...(source.sourceMap !== undefined ? { sourceMap: source.sourceMap } : {}),
-      ...(source.sourceMapFile !== undefined ? { sourceMapFile: source.sourceMapFile } : {}),
-      assets: source.assets,
-      publicFiles: source.publicFiles,
-    });
+    const plugin = await host.load(toPluginSource(source));
     return {
       slug: plugin.slug,
       // the output text exactly as the engine wrote it, so the 256 KiB cap is measured exactly
@@ -46,4 +39,18 @@ export function createHostPluginManager(
   const manager = new PluginManager<HostPluginHandle>({ ...opts, load: pluginHostLoader(host) });
   host.onPluginDisabled((slug) => manager.setAutoDisabled(slug));
   return manager;
+}
+
+/** What a host loads from a file the manager read: the code, its source map, assets, public files. */
+export function toPluginSource(source: LoadedSource, configOverrides?: Record<string, unknown>): PluginSource {
+  return {
+    manifestJson: source.manifestJson,
+    ...(source.script !== undefined ? { script: source.script } : {}),
+    ...(source.wasm !== undefined ? { wasm: source.wasm } : {}),
+    ...(source.sourceMap !== undefined ? { sourceMap: source.sourceMap } : {}),
+    ...(source.sourceMapFile !== undefined ? { sourceMapFile: source.sourceMapFile } : {}),
+    assets: source.assets,
+    publicFiles: source.publicFiles,
+    ...(configOverrides ? { configOverrides } : {}),
+  };
 }

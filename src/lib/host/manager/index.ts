@@ -26,4 +26,4 @@ export {
   type SourceLayout,
 } from './sources.js';
 export { StateStore, STATE_FILE, type ManagerState } from './state.js';
-export { createHostPluginManager, pluginHostLoader, type HostPluginHandle } from './host-loader.js';
+export { createHostPluginManager, pluginHostLoader, toPluginSource, type HostPluginHandle } from './host-loader.js';
