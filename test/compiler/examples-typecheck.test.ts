@@ -7,7 +7,7 @@ import {ROOT} from '../cli/helpers.js'
 const run = promisify(execFile)
 
 describe('the examples type-check against the SDK declarations (src/lib/sdk/index.d.ts)', () => {
-  for (const example of ['echo-bot', 'profanity-filter']) {
+  for (const example of ['echo-bot', 'profanity-filter', 'chat-overlay']) {
     it(example, async () => {
       const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
       const result = await run(process.execPath, [tsc, '-p', path.join(ROOT, 'examples', example, 'tsconfig.json')]).catch(
