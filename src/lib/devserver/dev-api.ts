@@ -23,6 +23,8 @@ export interface DevApiDeps {
   host: ThreadedHost;
   plugins: DevPlugins;
   feed: ActivityFeed;
+  /** Ends a plugin's open SSE streams (when it is disabled: production's routes go away with it). */
+  closeStreams?(slug: string): void;
   now?(): number;
 }
 
@@ -45,6 +47,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^/_dev/plugins/${SLUG}/(enable|disable|reload)$`),
     run: async (_r, [slug, op], d) => {
       await d.plugins[op as 'enable' | 'disable' | 'reload'](slug!);
+      if (op === 'disable') d.closeStreams?.(slug!);
       d.feed.publish({ type: 'plugin', slug, op });
       return { plugins: d.plugins.list() };
     },

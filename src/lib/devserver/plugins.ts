@@ -93,6 +93,8 @@ export class DevPlugins {
         for (const w of source.warnings) this.#opts.warn(`${source.slug}: ${w}`);
         await this.#loadDirect(entry);
       } catch (err) {
+        // a --config flag that names no such key is a usage error, not a plugin's failure
+        if (err instanceof UserError && err.code === 'BAD_CONFIG_FLAG') throw err;
         entry.error = message(err);
         if (!entry.source) this.#direct.set(target.path, entry);
         this.#opts.warn(`${target.path}: ${entry.error}`);

@@ -60,7 +60,7 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
     feed.publish({ type: 'log', level: 'warn', message });
   };
   let plugins: DevPlugins | null = null;
-  let hub: { send(slug: string, channel: string, event: string, data: string): unknown } | null = null;
+  let hub: { send(slug: string, channel: string, event: string, data: string): unknown; close(slug?: string): void } | null = null;
 
   const host = new ThreadedHost({
     dataDir: join(plan.stateDir, 'data'),
@@ -79,7 +79,10 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
       }
     },
     onEvent: (event: ThreadedHostEvent) => {
-      if (event.type === 'disabled' && event.by === 'strikes') plugins?.markAutoDisabled(event.slug);
+      if (event.type === 'disabled') {
+        if (event.by === 'strikes') plugins?.markAutoDisabled(event.slug);
+        hub?.close(event.slug);
+      }
       const text = describeHostEvent(event);
       if (text) warn(text);
       feed.publish({ ...event, type: `host.${event.type}` });
@@ -106,7 +109,10 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
   const backend = threadedHttpBackend(host, devPlugins, {
     list: async () => devPlugins.adminList(),
     enable: (slug) => devPlugins.enable(slug),
-    disable: (slug) => devPlugins.disable(slug),
+    disable: async (slug) => {
+      await devPlugins.disable(slug);
+      pluginHttp.hub.close(slug);
+    },
     reload: (slug) => devPlugins.reload(slug),
   });
   const auth = chainAuthResolvers(devAuthResolver(), consoleLoginResolver(), sessionCookieResolver({ secret: host.sessionSecret }));
@@ -117,7 +123,7 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
   try {
     await host.ready();
     await devPlugins.start();
-    const deps = { host, plugins: devPlugins, feed };
+    const deps = { host, plugins: devPlugins, feed, closeStreams: (slug: string) => pluginHttp.hub.close(slug) };
     server = createServer((req, res) => route(req, res));
     const route = (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
