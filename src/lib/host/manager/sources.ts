@@ -211,7 +211,7 @@ export function directoryFileSource(root: string, opts: { maxFileBytes?: number 
   const limit = opts.maxFileBytes ?? MAX_ASSET_BYTES;
   const realRoot = (): string | null => {
     try {
-      return realpathSync(root);
+      return realpathSync.native(root);
     } catch {
       return null;
     }
@@ -223,7 +223,7 @@ export function directoryFileSource(root: string, opts: { maxFileBytes?: number 
       if (!base) return null;
       let real: string;
       try {
-        real = realpathSync(join(base, ...path.split('/')));
+        real = realpathSync.native(join(base, ...path.split('/')));
       } catch {
         return null;
       }
@@ -251,7 +251,7 @@ export function directoryFileSource(root: string, opts: { maxFileBytes?: number 
           else if (d.isFile()) out.push(rel);
           else if (d.isSymbolicLink()) {
             try {
-              const real = realpathSync(full);
+              const real = realpathSync.native(full);
               if (inside(base, real) && statSync(real).isFile()) out.push(rel);
             } catch {
               // dangling link: not a file
