@@ -1,5 +1,6 @@
 import Build from './build.js'
 import Demo from './demo.js'
+import LintManifest from './lint-manifest.js'
 import Serve from './serve.js'
 
 /**
@@ -9,5 +10,6 @@ import Serve from './serve.js'
 export const COMMANDS = {
   build: Build,
   demo: Demo,
+  'lint-manifest': LintManifest,
   serve: Serve,
 }

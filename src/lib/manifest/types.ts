@@ -100,6 +100,11 @@ export interface ManifestParseResult {
   ok: boolean
   /** The normalized manifest; present when `ok`. */
   manifest?: Manifest
+  /**
+   * The manifest as far as validation got, also when it found errors (absent when the JSON did
+   * not decode). Paths after a failing check may be left as written; for lint warnings only.
+   */
+  normalized?: Manifest
   /** Errors in the order the production host checks them: `errors[0]` is what it would report. */
   errors: ManifestIssue[]
   /** Things the host accepts but that are probably mistakes (unknown keys or permissions, ...). */

@@ -80,7 +80,7 @@ export function parseManifest(source: string, options: {file?: string} = {}): Ma
   const manifest = structuredClone(decoded.manifest)
   validate(manifest, collector)
   addWarnings(manifest, collector)
-  return result({data: toPlainValue(root), ...(errors.length === 0 ? {manifest} : {})})
+  return result({data: toPlainValue(root), normalized: manifest, ...(errors.length === 0 ? {manifest} : {})})
 }
 
 function validate(m: Manifest, c: Collector): void {
