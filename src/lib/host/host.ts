@@ -8,7 +8,7 @@ import type { Manifest } from '../manifest/index.js';
 import { guardObserver, type ActivityObserver } from './activity.js';
 import { Dispatcher, namespaceSubscriptions, type DispatchOptions, type Scheduler } from './dispatch/index.js';
 import { observeEnv, type HostEnv } from './env/index.js';
-import { buildHostFunctions, type Clock, type HostDeps, type SqlService } from './functions/index.js';
+import { buildHostFunctions, type Clock, type EventSink, type HostDeps, type SqlService } from './functions/index.js';
 import { compileWasm, loadEngineModule } from './engine-module.js';
 import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, type HostFunction } from './instance.js';
 import { checkRegistration } from './manager/agreement.js';
@@ -179,6 +179,15 @@ export interface PluginHostOptions {
    * Runs inside plugin calls: keep it quick. A throw is logged and ignored.
    */
   onActivity?: ActivityObserver;
+  /**
+   * Told of every event a plugin emits, as owncast.events.emit is called (after the host
+   * function dropped reserved names and invalid JSON), before the dispatcher delivers it.
+   * `payloadJson` is the plugin's JSON text, or null for no payload. The scenario runner
+   * records emits with it (issue 5: `expect.emits`).
+   */
+  onEmit?(slug: string, eventType: string, payloadJson: string | null): void;
+  /** Deliver what plugins emit to the other plugins (default true). False: only onEmit hears of it. */
+  dispatchEmits?: boolean;
 }
 
 /**
@@ -235,7 +244,7 @@ export class PluginHost {
       log: opts.log,
       fs: this.fs,
       sql: sql ?? undefined,
-      events: this.dispatcher,
+      events: emitSink(this.dispatcher, opts),
       timers: this.dispatcher.timers,
       clock: opts.clock,
     };
@@ -397,6 +406,18 @@ export class PluginHost {
     const cwd = this.#opts.cwd ?? process.cwd();
     return new StackMapper(sourceMap, { resolveSource: base ? (s) => relative(cwd, resolve(base, s)) : undefined });
   }
+}
+
+/** What owncast_emit_event reaches: the dispatcher, with the caller's emit observer in front. */
+function emitSink(dispatcher: Dispatcher, opts: PluginHostOptions): EventSink {
+  const { onEmit, dispatchEmits = true } = opts;
+  if (!onEmit && dispatchEmits) return dispatcher;
+  return {
+    emit(slug, eventType, payloadJson) {
+      onEmit?.(slug, eventType, payloadJson);
+      if (dispatchEmits) dispatcher.emit(slug, eventType, payloadJson);
+    },
+  };
 }
 
 function isSqlInspector(service: SqlService): service is SqlService & SqlInspector {

@@ -120,7 +120,7 @@ export class Dispatcher implements EventSink {
    */
   dispatch(eventType: string, payload: unknown, opts: DispatchOptions = {}): Promise<DispatchReport> {
     const json = JSON.stringify(payload) ?? 'null';
-    return this.#dispatch(eventType, payload === undefined ? null : payload, json, 0, null, newChain(), opts.accepted);
+    return this.#dispatch(eventType, payload === undefined ? null : payload, json, 0, null, newChain(), opts);
   }
 
   /**
@@ -143,7 +143,7 @@ export class Dispatcher implements EventSink {
     depth: number,
     emitter: string | null,
     chain: EmitChain = newChain(),
-    accepted?: (payload: unknown) => void,
+    opts: DispatchOptions = {},
   ): Promise<DispatchReport> {
     const report: DispatchReport = {
       eventType,
@@ -165,7 +165,8 @@ export class Dispatcher implements EventSink {
     // the emitter is never handed its own event back (production: it would deadlock on itself)
     const receivers = this.live().filter((p) => p.slug !== emitter);
 
-    for (const { plugin, priority } of filterChain(receivers, eventType)) {
+    const filters = opts.only === 'notifications' ? [] : filterChain(receivers, eventType);
+    for (const { plugin, priority } of filters) {
       if (this.#strikes.isDisabled(plugin.slug)) continue;
       const t0 = this.#now();
       const settled = await this.#call(plugin, 'on_filter', envelope(eventType, json), {
@@ -198,7 +199,8 @@ export class Dispatcher implements EventSink {
       }
     }
 
-    accepted?.(report.payload);
+    opts.accepted?.(report.payload);
+    if (opts.only === 'filters') return report;
     // a filter that just failed its fifth time is out of the notifications too
     const targets = receivers.filter(
       (p) => !this.#strikes.isDisabled(p.slug) && notifyPermitted(p, eventType) && p.subscriptions.notify.some((s) => s.event === eventType),

@@ -84,4 +84,10 @@ export interface ChatDispatchReport extends DispatchReport {
 export interface DispatchOptions {
   /** Called with the payload the filter chain let through, before any notification runs. */
   accepted?(payload: unknown): void;
+  /**
+   * Run one half only: the filter chain without notifying (the reference's Dispatcher.Filter),
+   * or the notifications without filtering (its Dispatcher.Notify). Scenario `filter` and
+   * `event` steps need each on its own; Owncast itself always runs both.
+   */
+  only?: 'filters' | 'notifications';
 }
