@@ -2,6 +2,7 @@ import Build from './build.js'
 import Demo from './demo.js'
 import LintManifest from './lint-manifest.js'
 import Serve from './serve.js'
+import Test from './test.js'
 
 /**
  * Every command of the CLI (oclif's "explicit" discovery: package.json oclif.commands points
@@ -12,4 +13,5 @@ export const COMMANDS = {
   demo: Demo,
   'lint-manifest': LintManifest,
   serve: Serve,
+  test: Test,
 }
