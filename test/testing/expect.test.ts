@@ -265,8 +265,13 @@ describe('given: Owncast data and config reach the plugin', () => {
       await outcomes({
         given: { given, events: [doStep('world'), doStep('config')], expect: { chatSends: [JSON.stringify(world), 'greeting: Howdy'] } },
         defaults: { events: [doStep('config')], expect: { chatSends: ['greeting: Hello'] } },
+        'an undeclared config key': { given: { config: { greting: 'Hi' } } },
       }),
-    ).toEqual({ given: [], defaults: [] });
+    ).toEqual({
+      given: [],
+      defaults: [],
+      'an undeclared config key': ['load: load plugin: given config: the manifest of "kitchen" declares no config key "greting" (it declares greeting)'],
+    });
   });
 });
 

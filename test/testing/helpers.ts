@@ -177,6 +177,12 @@ definePlugin({
   onChatMessage(msg) {
     if (msg.body.startsWith('hi')) owncast.chat.send('hello, ' + msg.user?.displayName + '!')
   },
+  onSseConnect(e) {
+    owncast.sse.send(e.channel, 'hello', 'welcome')
+  },
+  onSseDisconnect(e) {
+    console.log('disconnected ' + e.channel)
+  },
   onTick() {
     owncast.kv.set('ticks', String(Number(owncast.kv.get('ticks') ?? '0') + 1))
   },

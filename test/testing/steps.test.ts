@@ -134,6 +134,15 @@ describe('http steps (through the real plugin HTTP server)', () => {
       'step 1 (http): http body: expected "nope", got "{\\"method\\":\\"GET\\",\\"body\\":\\"\\",\\"authenticated\\":false,\\"user\\":null,\\"query\\":{}}"',
     ]);
   });
+
+  it('an event stream: what arrives first, then the step hangs up (and the plugin hears the disconnect)', async () => {
+    expect(
+      await run({
+        events: [{ http: { path: '/_sse/overlay', expect: { status: 200, headers: { 'Content-Type': 'text/event-stream' }, body: '/^: connected\\n\\nevent: hello\\ndata: welcome\\n\\n/' } } }],
+        expect: { sse: [{ channel: 'overlay', event: 'hello', data: 'welcome' }], logs: ['disconnected overlay'] },
+      }),
+    ).toEqual([]);
+  });
 });
 
 describe('command steps', () => {

@@ -9,52 +9,38 @@ import { join } from 'node:path';
 
 import { SseHub } from '../../devserver/http/index.js';
 import { ManualScheduler, type ChatDispatchReport, type DispatchReport } from '../../host/dispatch/index.js';
-import { createRecordingEnv, type RecordingEnv } from '../../host/env/index.js';
-import type { SqlService } from '../../host/functions/index.js';
+import { createRecordingEnv, type EnvSeed, type RecordingEnv } from '../../host/env/index.js';
 import { PluginHost, type LoadedPlugin } from '../../host/host.js';
 import type { LoadedSource } from '../../host/manager/index.js';
-import { createSqlService } from '../../host/offthread/sql/index.js';
 import type { Given, PluginGiven } from '../scenario.js';
 import { EffectLog } from './effects.js';
 import { fixtureHttpService } from './fixture-http.js';
 import { ScenarioHttpClient, type HttpStepReply, type HttpStepRequest } from './http-client.js';
 import { resolveStepEventType } from './event-names.js';
 import { seedPluginStorage } from './seed.js';
+import { sharedScenarioSql, type ScenarioSql } from './sql.js';
 
-/** storage.sql shared by the scenarios of a run: one helper process, each scenario's databases wiped. */
-export interface ScenarioSql {
-  service: SqlService & { warm(): boolean };
-  /** Forgets these plugins' databases (the next scenario starts empty). */
-  reset(slugs: readonly string[]): void;
-  close(): void;
-}
-
-/** One SQL helper for many scenarios: starting it costs a few hundred ms, a wipe almost nothing. */
-export function sharedScenarioSql(dataDir: string): ScenarioSql {
-  const service = createSqlService({ dataDir });
-  return {
-    service,
-    reset(slugs) {
-      for (const slug of slugs) {
-        service.closePlugin(slug);
-        rmSync(join(dataDir, slug), { recursive: true, force: true });
-      }
-    },
-    close: () => service.close(),
-  };
-}
+export { sharedScenarioSql, type ScenarioSql } from './sql.js';
 
 export interface HarnessOptions {
   /** The plugin under test first, then the others (already built). */
   sources: LoadedSource[];
   given?: Given;
-  /** A shared SQL service (the runner's); default the host's own throwaway one. */
+  /** A shared SQL service (the runner's); default: one of its own, in a temp dir removed on close. */
   sql?: ScenarioSql;
   /** Start of the fake clock, Unix ms; default now. */
   startMs?: number;
 }
 
 const PERMISSION_WARNING = /lacks permission "([^"]+)"/;
+
+/** The Owncast data of `given`, for the recording env's world (what it leaves out stays at zero values). */
+function worldSeed(given: Given): EnvSeed {
+  const { stream, server, broadcaster, socials, federation, tags, videoConfig, chatHistory, chatClients, users, emotes } = given;
+  const seed: EnvSeed = { stream, server, broadcaster, socials, federation, tags, chatHistory, chatClients, users, emotes };
+  if (videoConfig) seed.videoConfig = { ...videoConfig, variants: videoConfig.variants ?? [] };
+  return Object.fromEntries(Object.entries(seed).filter(([, v]) => v !== undefined)) as EnvSeed;
+}
 
 export class ScenarioHarness {
   readonly host: PluginHost;
@@ -84,19 +70,7 @@ export class ScenarioHarness {
     this.#ownSqlDir = opts.sql ? null : mkdtempSync(join(tmpdir(), 'ocp-scenario-sql-'));
     // the helper process starts on the first query, so plugins without storage.sql never pay for it
     this.#sql = opts.sql ?? sharedScenarioSql(this.#ownSqlDir!);
-    const env = createRecordingEnv({
-      ...(given.stream ? { stream: given.stream } : {}),
-      ...(given.server ? { server: given.server } : {}),
-      ...(given.broadcaster ? { broadcaster: given.broadcaster } : {}),
-      ...(given.socials ? { socials: given.socials } : {}),
-      ...(given.federation ? { federation: given.federation } : {}),
-      ...(given.tags ? { tags: given.tags } : {}),
-      ...(given.videoConfig ? { videoConfig: { ...given.videoConfig, variants: given.videoConfig.variants ?? [] } } : {}),
-      ...(given.chatHistory ? { chatHistory: given.chatHistory } : {}),
-      ...(given.chatClients ? { chatClients: given.chatClients } : {}),
-      ...(given.users ? { users: given.users } : {}),
-      ...(given.emotes ? { emotes: given.emotes } : {}),
-    });
+    const env = createRecordingEnv(worldSeed(given));
     // what plugins send with owncast.sse.send is recorded and also reaches /_sse streams
     const recordSse = env.sse!.send;
     env.sse = { send: (slug, channel, event, data) => (recordSse(slug, channel, event, data), void this.#hub.send(slug, channel, event, data)) };
@@ -149,6 +123,14 @@ export class ScenarioHarness {
     }
     this.#sql.reset(this.slugs);
     for (const source of sources) {
+      const unknown = Object.keys(seeds.get(source.slug)?.config ?? {}).filter((key) => !Object.hasOwn(source.manifest.config, key));
+      if (unknown.length > 0) {
+        const declared = Object.keys(source.manifest.config);
+        throw new Error(
+          `given config: the manifest of "${source.slug}" declares no config key ${unknown.map((k) => `"${k}"`).join(', ')}` +
+            (declared.length ? ` (it declares ${declared.join(', ')})` : ''),
+        );
+      }
       await this.host.load({
         manifestJson: source.manifestJson,
         ...(source.script !== undefined ? { script: source.script } : {}),
