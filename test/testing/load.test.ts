@@ -149,6 +149,11 @@ describe('the reference format', () => {
       '/0/events/2/emit: "chat.message.received" is a host event: plugins (and emit steps) may only emit custom hooks ("<slug>.<hook>"); use an event step',
       '/0/events/3/command: must be a string, not a number',
     ]);
+    // host-internal events are not reached by an event step: the step that drives them is named
+    expect(warnings([{ name: 's', events: [{ event: 'timer.fire' }, { event: 'chat.command' }] }])).toEqual([
+      '/0/events/0/event: no plugin subscribes to "timer.fire": an advance step fires due timers',
+      '/0/events/1/event: no plugin subscribes to "chat.command": a command step runs a chat line through the command matcher',
+    ]);
   });
 
   it('/.../ strings must compile, in assertions and inside payload patterns', () => {

@@ -73,6 +73,9 @@ export function readStep(r: Reader, index: number): Step | undefined {
   switch (type) {
     case 'event': {
       const event = node.string();
+      // the host sends these only through its own paths, which the other steps drive
+      if (event === 'chat.command') node.warn('no plugin subscribes to "chat.command": a command step runs a chat line through the command matcher', node.node.offset);
+      if (event === 'timer.fire') node.warn('no plugin subscribes to "timer.fire": an advance step fires due timers', node.node.offset);
       return event === undefined ? undefined : { ...base, type, event, payload };
     }
     case 'emit': {
