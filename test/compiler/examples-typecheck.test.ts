@@ -7,7 +7,26 @@ import {ROOT} from '../cli/helpers.js'
 const run = promisify(execFile)
 
 describe('the examples type-check against the SDK declarations (src/lib/sdk/index.d.ts)', () => {
-  for (const example of ['echo-bot', 'profanity-filter', 'chat-overlay']) {
+  const examples = [
+    'echo-bot',
+    'profanity-filter',
+    'chat-overlay',
+    'message-counter',
+    'slow-mode',
+    'relay',
+    'ip-bot',
+    'stream-tracker',
+    'stream-ops',
+    'engagement-bot',
+    'admin-demo',
+    'file-manager',
+    'commands-bot',
+    'timer-bot',
+    'sql-leaderboard',
+    'ui-demo',
+    'safeguard-stress',
+  ]
+  for (const example of examples) {
     it(example, async () => {
       const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
       const result = await run(process.execPath, [tsc, '-p', path.join(ROOT, 'examples', example, 'tsconfig.json')]).catch(
