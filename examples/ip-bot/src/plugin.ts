@@ -8,14 +8,15 @@ function lookUp(): string {
   let res
   try {
     // Synchronous: the host performs the request while the plugin waits, within the command's
-    // 500 ms budget (a slow service times out rather than holding chat up).
+    // 500 ms budget (a slow service times out rather than holding chat up). It throws when the
+    // request cannot be made: network down, host not in allowedHosts, timeout.
     res = owncast.http.fetch(IP_SERVICE, {headers: {Accept: 'application/json'}})
   } catch (err) {
     owncast.log.warning(`IP lookup failed: ${err instanceof Error ? err.message : String(err)}`)
     return UNREACHABLE
   }
-  // Status 0: the request could not be made (network down, host not allowed, timeout). The host
-  // logs the reason; some hosts throw instead, which the catch above handles.
+  // Status 0: a host that reports a request it could not make (network down, host not allowed,
+  // timeout) as an answer rather than by throwing; it logs the reason itself.
   if (res.status === 0) {
     owncast.log.warning('IP lookup failed: no response')
     return UNREACHABLE
