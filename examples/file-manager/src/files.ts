@@ -21,18 +21,38 @@ export function badName(name: unknown): string | null {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const VALUE = new Map([...ALPHABET].map((ch, i) => [ch, i]))
+const VALUE = new Int16Array(128).fill(-1)
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i
+
+/** The size base64 text decodes to (without decoding it), or -1 when its length cannot be base64. */
+export function decodedSize(text: string): number {
+  if (text.length % 4 !== 0) return -1
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  return (text.length / 4) * 3 - pad
+}
 
 /** Strict base64 (padding required, no whitespace) to bytes; null when it is not base64. */
 export function decodeBase64(text: string): Uint8Array | null {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
-  const out = new Uint8Array((text.length / 4) * 3 - pad)
+  const size = decodedSize(text)
+  if (size < 0) return null
+  const out = new Uint8Array(size)
   let o = 0
   for (let i = 0; i < text.length; i += 4) {
-    const n = [0, 1, 2, 3].map((k) => VALUE.get(text[i + k]!) ?? 0)
-    const bits = (n[0]! << 18) | (n[1]! << 12) | (n[2]! << 6) | n[3]!
-    for (const shift of [16, 8, 0]) if (o < out.length) out[o++] = (bits >> shift) & 0xff
+    let bits = 0
+    for (let k = 0; k < 4; k++) {
+      const code = text.charCodeAt(i + k)
+      const last = i + 4 === text.length
+      if (code === 61 /* = */ && last && (k === 3 || (k === 2 && text.charCodeAt(i + 3) === 61))) {
+        bits <<= 6
+        continue
+      }
+      const v = code < 128 ? VALUE[code]! : -1
+      if (v < 0) return null
+      bits = (bits << 6) | v
+    }
+    if (o < size) out[o++] = (bits >> 16) & 0xff
+    if (o < size) out[o++] = (bits >> 8) & 0xff
+    if (o < size) out[o++] = bits & 0xff
   }
   return out
 }

@@ -1,5 +1,5 @@
 import {definePlugin, owncast, type IncomingHttpRequest, type OutgoingHttpResponse} from '@owncast/plugin-sdk'
-import {DIR, MAX_BYTES, badName, contentType, decodeBase64} from './files'
+import {DIR, MAX_BYTES, badName, contentType, decodeBase64, decodedSize} from './files'
 
 const json = (status: number, value: unknown): OutgoingHttpResponse => ({
   status,
@@ -26,9 +26,11 @@ function upload(body: string): OutgoingHttpResponse {
   const problem = badName(req?.name)
   if (problem) return error(400, problem)
   const name = req.name as string
-  const bytes = typeof req.base64 === 'string' ? decodeBase64(req.base64) : null
+  if (typeof req.base64 !== 'string') return error(400, '"base64" must be the file content in base64')
+  // refuse an oversized file before decoding it: no work for what will not be stored
+  if (decodedSize(req.base64) > MAX_BYTES) return error(413, `files are at most ${MAX_BYTES / 1024} KiB`)
+  const bytes = decodeBase64(req.base64)
   if (!bytes) return error(400, '"base64" must be the file content in base64')
-  if (bytes.length > MAX_BYTES) return error(413, `files are at most ${MAX_BYTES / 1024} KiB`)
   const path = `${DIR}/${name}`
   const replaced = owncast.fs.exists(path)
   const written = owncast.fs.write(path, bytes)
