@@ -75,6 +75,9 @@
       if (!req || typeof req.url !== 'string') throw new TypeError('Http.request needs {url}');
       const json = JSON.stringify({ url: req.url, method: req.method || 'GET', headers: req.headers || {} });
       const [status, bytes] = ext.httpRequest(json, body === undefined || body === null ? undefined : body);
+      // status 0: the request was refused or failed, and the body (if any) says why; Extism's
+      // kernel raises an error there on other hosts, and the JS PDK throws it
+      if (status === 0) throw new Error(bytes && bytes.length ? decoder.decode(bytes) : `HTTP request to '${req.url}' failed`);
       return { status, body: bytes ? decoder.decode(bytes) : '', headers: {} };
     },
   };

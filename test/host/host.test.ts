@@ -55,7 +55,10 @@ describe('PluginHost', () => {
     const { host, rec } = recordingHost();
     try {
       const script = `${sdk}
-        definePlugin({ on: { get(p) { const r = owncast.http.fetch(p.url); owncast.chat.send(r.status + " " + r.body); } } });`;
+        definePlugin({ on: { get(p) {
+          try { const r = owncast.http.fetch(p.url); owncast.chat.send(r.status + " " + r.body); }
+          catch (e) { owncast.chat.send("threw: " + e.message); }
+        } } });`;
       const allowed = await host.load({
         manifestJson: manifest('fetcher', ['network.fetch', 'chat.send'], { network: { allowedHosts: ['127.0.0.1'] } }),
         script,
@@ -64,7 +67,10 @@ describe('PluginHost', () => {
       await servers.reset();
       await allowed.notify('get', { url: `${servers.a}/hello` });
       await denied.notify('get', { url: `${servers.a}/never` });
-      expect(rec.chat.map((c) => `${c.slug}: ${c.text}`)).toEqual(['fetcher: 200 hello from a', 'nofetch: 0 ']);
+      expect(rec.chat.map((c) => `${c.slug}: ${c.text}`)).toEqual([
+        'fetcher: 200 hello from a',
+        'nofetch: threw: http_request: plugin "nofetch" lacks permission "network.fetch"',
+      ]);
       expect((await servers.seen()).a).toEqual(['GET /hello']);
     } finally {
       await host.close();

@@ -21,7 +21,7 @@ describe('hostile: fetcher', () => {
         expect(attempt.ok, `${attempt.label}: ${String(attempt.error)} after ${attempt.ms} ms`).toBe(true);
         expect(attempt.ms, attempt.label).toBeLessThan(CEILING_MS.http);
       }
-      const refused = (url: string) => `${url} -> 0 ""`;
+      const refused = (url: string) => `${url} -> refused`;
       expect(episode.results).toEqual([
         ...Array(3).fill([refused(targets.direct), refused(targets.invalid), refused(targets.redirect)]).flat(),
         `${targets.allowed} -> 200 "hello from a"`,
@@ -44,7 +44,7 @@ describe('hostile: fetcher', () => {
           .flat(),
       );
 
-      // a refused request is an answer (status 0), not the plugin's failure
+      // a refused request throws in the plugin, which handles it: nothing to strike
       expect(episode.disabledAfterMs).toBeNull();
       expect(a.host.dispatcher.strikes('fetcher')).toBe(0);
 

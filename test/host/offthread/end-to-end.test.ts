@@ -79,25 +79,22 @@ describe('off-thread services through a real plugin', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('a refused request answers status 0 and the host says why', async () => {
+  it('a refused request throws in the plugin, and the host says why', async () => {
     const { call, warnings } = await probe(['network.fetch', 'storage.sql', 'http.serve']);
     await servers.reset();
     const target = `http://localhost:${servers.portB}/hello`;
-    expect(await call('/fetch', { url: target })).toEqual({ result: { status: 0, headers: {}, body: '' } });
-    expect(await call('/fetch', { url: `${servers.a}/redirect/302?to=${encodeURIComponent(target)}` })).toEqual({
-      result: { status: 0, headers: {}, body: '' },
-    });
-    expect(warnings).toEqual([
-      `http_request from "${SLUG}": HTTP request to "${target}" is not allowed (no allowedHosts match "localhost")`,
-      `http_request from "${SLUG}": HTTP request to "${target}" is not allowed (no allowedHosts match "localhost")`,
-    ]);
+    const why = `http_request from "${SLUG}": HTTP request to "${target}" is not allowed (no allowedHosts match "localhost")`;
+    // the probe's route catches what owncast.http.fetch throws and answers its message
+    expect(await call('/fetch', { url: target })).toEqual({ error: why });
+    expect(await call('/fetch', { url: `${servers.a}/redirect/302?to=${encodeURIComponent(target)}` })).toEqual({ error: why });
+    expect(warnings).toEqual([why, why]);
     expect((await servers.seen()).b).toEqual([]);
   });
 
   it('a plugin without network.fetch never reaches the network', async () => {
     const { call, warnings } = await probe(['storage.sql', 'http.serve']);
     await servers.reset();
-    expect(await call('/fetch', { url: `${servers.a}/hello` })).toEqual({ result: { status: 0, headers: {}, body: '' } });
+    expect(await call('/fetch', { url: `${servers.a}/hello` })).toEqual({ error: `http_request: plugin "${SLUG}" lacks permission "network.fetch"` });
     expect(warnings).toEqual([`http_request: plugin "${SLUG}" lacks permission "network.fetch"`]);
     expect(await servers.seen()).toEqual({ a: [], b: [] });
   });

@@ -8,6 +8,7 @@ import type { GuestMemory, HostFunction } from '../../instance.js';
 import type { HttpService } from './service.js';
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 export interface HttpCaller {
   slug: string;
@@ -44,13 +45,19 @@ export function createHttpKernelOverrides(
   log: { warn(message: string): void } = { warn: (m) => console.warn(m) },
 ): Record<string, HostFunction> {
   let status = 0;
-  const refuse = (message: string): bigint => {
-    log.warn(message);
-    return 0n;
-  };
 
   const httpRequest = (mem: GuestMemory, requestOffset: bigint, bodyOffset: bigint): bigint => {
     status = 0;
+    // A request that is refused or fails answers status 0 with the reason as the body: the
+    // engine's Http.request throws it, as Extism's kernel error does on other hosts.
+    const refuse = (message: string): bigint => {
+      log.warn(message);
+      try {
+        return mem.store(encoder.encode(message));
+      } catch {
+        return 0n;
+      }
+    };
     // Nothing may unwind through the plugin's wasm frames: every failure is a 0.
     let slug = '?';
     try {
