@@ -1,49 +1,49 @@
 // sql-leaderboard, built with the real compiler and run in the real engine with storage.sql on disk.
 // The scenarios cover points, commands and the API; this covers what they cannot: the database is
-// a file in the plugin's data directory, so the points outlive the host.
-import {mkdtemp, rm, stat} from 'node:fs/promises'
+// an ordinary SQLite file in the plugin's data directory (so the points outlive the host), read
+// here with better-sqlite3 once the host has closed it.
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import Database from 'better-sqlite3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import type {PluginSource} from '../../src/lib/host/host.js'
 import {buildSource, chatMessage, recordingHost} from '../../test/helpers/host.js'
 
 const DIR = fileURLToPath(new URL('.', import.meta.url))
 
 describe('sql-leaderboard', () => {
   let dataDir: string
-  let source: PluginSource
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ocp-leaderboard-'))
-    source = await buildSource(DIR, 'js')
   })
   afterAll(async () => {
     await rm(dataDir, {recursive: true, force: true})
   })
 
-  it('keeps the points in its own SQLite file, across a restart of the host', async () => {
-    const first = recordingHost({dataDir})
+  it('keeps the points in its own SQLite file under the data directory', async () => {
+    const {host, rec} = recordingHost({dataDir})
     try {
-      await first.host.load(source)
+      const plugin = await host.load(await buildSource(DIR, 'js'))
+      expect(plugin.registration.commands.map((c) => c.name)).toEqual(['points', 'top'])
       for (const [i, name] of ['ann', 'bo', 'ann'].entries()) {
-        await first.host.dispatchChatMessage(chatMessage('hi', {user: {id: `u-${name}`, displayName: name}, timestamp: `2026-11-29T18:0${i}:00Z`}))
+        await host.dispatchChatMessage(chatMessage('hi', {user: {id: `u-${name}`, displayName: name}, timestamp: `2026-11-29T18:0${i}:00Z`}))
       }
-      expect(first.rec.warnings).toEqual([])
+      await host.dispatchChatMessage(chatMessage('!top', {user: {id: 'u-cy', displayName: 'cy'}}))
+      expect(rec.chat.map((c) => c.text)).toEqual(['Top chatters: 1. ann (2), 2. bo (1)'])
+      expect(rec.warnings).toEqual([])
     } finally {
-      await first.host.close()
+      await host.close()
     }
-    expect((await stat(join(dataDir, 'sql-leaderboard', 'db', 'plugin.db'))).isFile()).toBe(true)
-
-    const second = recordingHost({dataDir})
+    const db = new Database(join(dataDir, 'sql-leaderboard', 'db', 'plugin.db'), {readonly: true})
     try {
-      await second.host.load(source)
-      expect(second.host.plugin('sql-leaderboard')!.registration.commands.map((c) => c.name)).toEqual(['points', 'top'])
-      await second.host.dispatchChatMessage(chatMessage('!top', {user: {id: 'u-cy', displayName: 'cy'}}))
-      expect(second.rec.chat.map((c) => c.text)).toEqual(['Top chatters: 1. ann (2), 2. bo (1)'])
+      expect(db.prepare('SELECT user_id, display_name, points FROM points ORDER BY user_id').all()).toEqual([
+        {user_id: 'u-ann', display_name: 'ann', points: 2},
+        {user_id: 'u-bo', display_name: 'bo', points: 1},
+      ])
     } finally {
-      await second.host.close()
+      db.close()
     }
   })
 })
