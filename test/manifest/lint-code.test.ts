@@ -51,6 +51,14 @@ describe('scanPluginCode', () => {
     expect(apis(code)).toEqual(['owncast.events.emit→events.emit', 'owncast.server.info→server.read'])
   })
 
+  it("a command's ctx.reply needs chat.send: sure with a commands table, a maybe without", () => {
+    expect(apis('definePlugin({ commands: { hi: { run(ctx) { ctx.reply("hi"); ctx.replyPrivately("psst"); } } } })')).toEqual([
+      'ctx.reply→chat.send',
+      'ctx.replyPrivately→chat.send',
+    ])
+    expect(apis('thread.reply("hi")')).toEqual(['ctx.reply→chat.send?'])
+  })
+
   it('reads the literal first argument of a call (for emit targets)', () => {
     const [use] = scanPluginCode('owncast.events.emit("score.updated", {n: 1})').uses
     expect(use?.argument).toBe('score.updated')

@@ -256,6 +256,8 @@ export function scanPluginCode(code: string): CodeUsage {
   const uses: ApiUse[] = []
   const handlers: HandlerUse[] = []
   const seenHandlers = new Set<string>()
+  const replies: ApiUse[] = []
+  let hasCommands = false
   let opaque = false
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!
@@ -288,11 +290,20 @@ export function scanPluginCode(code: string): CodeUsage {
       uses.push({api: 'Http.request', permissions: ['network.fetch'], exact: true, offset: t.offset})
       continue
     }
+    // A command's ctx.reply / ctx.replyPrivately post through owncast.chat (chat.send).
+    if (t.kind === 'ident' && (t.text === 'reply' || t.text === 'replyPrivately') && isDot(tokens[k - 1]) && tokens[k + 1]?.text === '(') {
+      replies.push({api: `ctx.${t.text}`, permissions: ['chat.send'], exact: false, offset: t.offset})
+      continue
+    }
+    if (name === 'commands' && isHandlerMember(tokens, k)) hasCommands = true
     if (HANDLER_NAMES.has(name) && !seenHandlers.has(name) && isHandlerMember(tokens, k)) {
       seenHandlers.add(name)
       handlers.push({name, offset: t.offset})
     }
   }
+  // With a commands table, `.reply(` is a command context's: sure enough to say chat.send is missing.
+  for (const r of replies) uses.push({...r, exact: hasCommands})
+  uses.sort((a, b) => a.offset - b.offset)
   return {uses, handlers, opaque}
 }
 

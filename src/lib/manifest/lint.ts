@@ -18,9 +18,7 @@ import {parseManifest} from './validate.js'
 import {isCleanRelativePath} from '../package/paths.js'
 
 /** One finding: an issue of the manifest, possibly with notes (where the code does what it says). */
-export interface LintFinding extends ManifestIssue {
-  notes?: string[]
-}
+export type LintFinding = ManifestIssue
 
 export type LintSeverity = 'error' | 'warning'
 

@@ -58,6 +58,7 @@ export function manifestDiagnostics(ctx: Context, result: ManifestParseResult, i
     column: issue.column,
     pointer: issue.pointer,
     frame: codeFrame(result.source, issue.line, issue.column),
+    ...(issue.notes ? {notes: issue.notes} : {}),
   }))
 }
 

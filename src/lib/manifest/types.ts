@@ -91,8 +91,10 @@ export interface ManifestIssue {
   line: number
   /** 1-based column. */
   column: number
-  /** A stable identifier of the check, e.g. `api-version`, `slug-invalid`, `unknown-key`. */
+  /** A stable identifier of the check, e.g. `api-version`, `slug-invalid`, `unknown-key` (see LINT_RULES). */
   rule: string
+  /** More lines: where the code does what the finding is about, what to do. */
+  notes?: string[]
 }
 
 export interface ManifestParseResult {
