@@ -2,6 +2,7 @@ import Build from './build.js'
 import Demo from './demo.js'
 import LintManifest from './lint-manifest.js'
 import Serve from './serve.js'
+import Simulate from './simulate.js'
 import Test from './test.js'
 
 /**
@@ -13,5 +14,6 @@ export const COMMANDS = {
   demo: Demo,
   'lint-manifest': LintManifest,
   serve: Serve,
+  simulate: Simulate,
   test: Test,
 }
