@@ -112,6 +112,28 @@ describe('lintPath: on disk', () => {
     ])
   })
 
+  test('build runs the same engine on its bundle: what the host refuses at load fails the build, the rest warns', async ({tempDir}) => {
+    await mkdir(path.join(tempDir, 'src'))
+    await writeFile(path.join(tempDir, 'plugin.manifest.json'), `${JSON.stringify({...MANIFEST, version: '1.0'}, null, 2)}\n`)
+    await writeFile(path.join(tempDir, 'src', 'plugin.ts'), 'import {definePlugin, filter} from "@owncast/plugin-sdk"\n\ndefinePlugin({\n  filterChatMessage: () => filter.pass(),\n})\n')
+    const ctx = testContext(tempDir)
+    const err = (await buildPlugin(ctx, {dir: '.'}).catch((e: unknown) => e)) as UserError
+    expect(err).toBeInstanceOf(UserError)
+    expect(err).toMatchObject({exitCode: 1, code: 'MANIFEST_INVALID', message: 'plugin.manifest.json has 1 error with this code'})
+    expect(err.diagnostics[0]).toMatchObject({
+      text: 'plugin subscribes to filterChatMessage but does not declare the "chat.filter" permission: the host refuses to load it',
+      pointer: '/permissions',
+      notes: [`filterChatMessage at ${path.join('src', 'plugin.ts')}:4:3`, 'Add "chat.filter" to "permissions"'],
+    })
+
+    await writeFile(path.join(tempDir, 'plugin.manifest.json'), `${JSON.stringify({...MANIFEST, version: '1.0', permissions: ['chat.filter', 'storage.kv']}, null, 2)}\n`)
+    const built = await buildPlugin(ctx, {dir: '.'})
+    expect(built.warnings.map((w) => [w.pointer, w.text])).toEqual([
+      ['/version', 'version "1.0" is not a semantic version; did you mean "1.0.0"?'],
+      ['/permissions/1', 'permission "storage.kv" is declared but the built code never needs it'],
+    ])
+  })
+
   test('a loose .js beside its manifest is flagged; with a .wasm beside it, it is not', async ({tempDir}) => {
     await writeFile(path.join(tempDir, 'bot.manifest.json'), JSON.stringify({...MANIFEST, permissions: ['chat.send']}))
     await writeFile(path.join(tempDir, 'bot.js'), 'var {owncast, definePlugin} = require("@owncast/plugin-sdk"); definePlugin({onChatMessage() { owncast.chat.send("x") }})')

@@ -3,6 +3,8 @@ import path from 'node:path'
 import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
 import {LineIndex} from '../manifest/json.js'
+import {codeFromScript, directoryFiles, mapLocator} from '../manifest/lint-target.js'
+import {lintManifest} from '../manifest/lint.js'
 import {displayPath, loadValidManifest, manifestDiagnostics} from '../manifest/load.js'
 import {esbuildDiagnostics, sourceDiagnostic} from './diagnostics.js'
 import {findEntry} from './entry.js'
@@ -207,6 +209,22 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   ctx.logger.info(`Building ${manifest.slug} from ${displayPath(ctx, entry)} (target ${target})`)
 
   const bundle = await bundlePlugin(ctx, {entry, outFile: scriptFile, workingDir: dir})
+  // The lint engine (the same as lint-manifest and package) with the bundle at hand: what the
+  // host would refuse at load (a filter without chat.filter...) fails the build; the rest warns.
+  const lint = lintManifest(manifestResult.source, {
+    ...(manifestResult.file === undefined ? {} : {file: manifestResult.file}),
+    files: directoryFiles(path.join(dir, 'assets'), path.join(dir, 'public')),
+    code: codeFromScript(displayPath(ctx, scriptFile), bundle.script, await mapLocator(ctx, bundle.map, `${scriptFile}.map`)),
+  })
+  if (lint.errors.length > 0) {
+    const n = lint.errors.length
+    throw new UserError(`${displayPath(ctx, manifestResult.file ?? 'plugin.manifest.json')} has ${n} error${n === 1 ? '' : 's'} with this code`, {
+      exitCode: 1,
+      code: 'MANIFEST_INVALID',
+      diagnostics: manifestDiagnostics(ctx, lint, lint.errors),
+      nextSteps: ['Fix the errors above: the Owncast server refuses to load the plugin otherwise'],
+    })
+  }
   let wasm: Awaited<ReturnType<BuildPluginWasm>> | undefined
   if (target === 'wasm') {
     const buildPluginWasm = await loadWasmBuilder()
@@ -247,7 +265,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
     outDir,
     files,
     durationMs: Math.round(ctx.clock.monotonic() - started),
-    warnings: [...manifestDiagnostics(ctx, manifestResult, manifestResult.warnings), ...bundle.warnings],
+    warnings: [...manifestDiagnostics(ctx, lint, lint.warnings), ...bundle.warnings],
     notes,
     ...(wasm === undefined ? {} : {preEvaluated: wasm.preEvaluated}),
   }
