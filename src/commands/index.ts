@@ -1,6 +1,7 @@
 import Build from './build.js'
 import Demo from './demo.js'
 import LintManifest from './lint-manifest.js'
+import Package from './package.js'
 import Serve from './serve.js'
 import Simulate from './simulate.js'
 import Test from './test.js'
@@ -13,6 +14,7 @@ export const COMMANDS = {
   build: Build,
   demo: Demo,
   'lint-manifest': LintManifest,
+  package: Package,
   serve: Serve,
   simulate: Simulate,
   test: Test,

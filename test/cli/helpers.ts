@@ -34,11 +34,11 @@ export interface CliRun {
 }
 
 /** Runs the compiled CLI (bin/run.js; `npm test` builds first), or bin/dev.js, as a child process. */
-export function runCli(args: string[], options: {cwd?: string; bin?: 'run.js' | 'dev.js'} = {}): Promise<CliRun> {
+export function runCli(args: string[], options: {cwd?: string; bin?: 'run.js' | 'dev.js'; env?: Record<string, string>} = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', options.bin ?? 'run.js'), ...args], {
       cwd: options.cwd ?? ROOT,
-      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_ENV: 'production'},
+      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_ENV: 'production', ...options.env},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -49,12 +49,15 @@ export class PackageError extends UserError {
   /** For an entry that inflated past its limit: how many bytes were inflated before it was stopped. */
   readonly inflatedBytes: number | undefined;
 
-  constructor(message: string, opts: { code: string; entry?: string; limit?: number; inflatedBytes?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    opts: { code: string; entry?: string; limit?: number; inflatedBytes?: number; cause?: unknown; nextSteps?: string[] },
+  ) {
     super(message, {
       exitCode: 1,
       code: opts.code,
       cause: opts.cause,
-      nextSteps: ['Rebuild the package with `owncast-plugin package`; it writes only clean, capped entries.'],
+      nextSteps: opts.nextSteps ?? ['Rebuild the package with `owncast-plugin package`; it writes only clean, capped entries.'],
     });
     this.name = 'PackageError';
     this.entry = opts.entry;
