@@ -1,5 +1,6 @@
 import Build from './build.js'
 import Demo from './demo.js'
+import Inspect from './inspect.js'
 import LintManifest from './lint-manifest.js'
 import Package from './package.js'
 import Serve from './serve.js'
@@ -13,6 +14,7 @@ import Test from './test.js'
 export const COMMANDS = {
   build: Build,
   demo: Demo,
+  inspect: Inspect,
   'lint-manifest': LintManifest,
   package: Package,
   serve: Serve,

@@ -17,6 +17,10 @@ export interface ZipEntryInput {
   crc?: number;
   /** A different name in the local header than in the central directory. */
   localName?: string;
+  /** Written as the compression method instead of the real one (an unsupported method). */
+  declaredMethod?: number;
+  /** Extra general-purpose flag bits (1: encrypted). */
+  flags?: number;
 }
 
 const DOS_TIME = 0;
@@ -48,7 +52,8 @@ export function writeZip(entries: ZipEntryInput[]): Buffer {
     }
     size = e.declaredSize ?? size;
     crc = e.crc ?? crc;
-    const flags = 0x800; // names are UTF-8
+    method = e.declaredMethod ?? method;
+    const flags = 0x800 | (e.flags ?? 0); // names are UTF-8
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -87,13 +92,33 @@ export function writeZip(entries: ZipEntryInput[]): Buffer {
     offset += local.length + localName.length + compressed.length;
   }
   const cd = Buffer.concat(centrals);
+  // More entries than the 16-bit count holds: a ZIP64 end of central directory record and its
+  // locator carry the real count, and the classic record says 0xffff (as zip tools write it).
+  const zip64: Buffer[] = [];
+  if (entries.length > 0xffff) {
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4);
+    record.writeUInt16LE(45, 12);
+    record.writeUInt16LE(45, 14);
+    record.writeBigUInt64LE(BigInt(entries.length), 24);
+    record.writeBigUInt64LE(BigInt(entries.length), 32);
+    record.writeBigUInt64LE(BigInt(cd.length), 40);
+    record.writeBigUInt64LE(BigInt(offset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+    locator.writeUInt32LE(1, 16);
+    zip64.push(record, locator);
+  }
+  const count = Math.min(entries.length, 0xffff);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt16LE(count, 8);
+  eocd.writeUInt16LE(count, 10);
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
+  return Buffer.concat([...locals, cd, ...zip64, eocd]);
 }
 
 /**
