@@ -5,11 +5,11 @@ import {packageResultToJson, renderPackageResult, type PackageResultJson} from '
 
 export default class Package extends BaseCommand {
   static override summary = 'Write <slug>.ocpkg, the file an Owncast admin uploads.'
-  static override description = `Builds the project first when dist/ is missing or older than its sources, checks the manifest with the Owncast server's rules (lint-manifest) and runs register() in the sandbox as the server does before it installs a package, then writes a zip of plugin.manifest.json (verbatim), one code entry (dist/plugin.js as plugin.js, or dist/plugin.wasm as plugin.wasm with --target wasm), icon.png, INSTRUCTIONS.md, public/** and assets/**. The package is deterministic: the same inputs give the same bytes (sorted entries, fixed timestamps and modes). Symlinks, names that are not clean relative paths, duplicates and anything over the server's size caps are refused. The built files are kept.
+  static override description = `Builds the project first when dist/ is missing or older than its sources, checks the manifest with the Owncast server's rules (lint-manifest) and runs register() in the sandbox as the server does before it installs a package, then writes a zip of plugin.manifest.json (verbatim), one code entry (dist/plugin.js as plugin.js, or dist/plugin.wasm as plugin.wasm with --target wasm), icon.png, INSTRUCTIONS.md, public/** and assets/**. The package is deterministic: the same inputs give the same bytes (sorted entries, fixed timestamps and modes). Symlinks, names that are not clean relative paths, duplicates, files the manifest names that the package would not contain, and anything over the server's size caps are refused. The built files are kept.
 
 For a least-privilege wasm, build it first: owncast-plugin build --target wasm --imports granted.
 
-Exit codes: 0 written; 1 refused (manifest errors, a failing register(), hostile files, size caps) or the build failed; 2 usage or missing files.`
+Exit codes: 0 written; 1 refused (manifest errors, a failing register(), missing or hostile files, size caps) or the build failed; 2 usage or missing files.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -104,7 +104,7 @@ describe('package: what goes in', () => {
   });
 
   test('rebuilds when a source is newer than dist/, and --target wasm puts plugin.wasm in instead of plugin.js', async ({ tempDir }) => {
-    await writeProject(tempDir, { files: {} });
+    await writeProject(tempDir, { files: {}, manifest: { ...PROJECT_MANIFEST, styles: [], actions: [] } });
     await pack(tempDir);
     const later = new Date(Date.now() + 5000);
     await utimes(path.join(tempDir, 'src', 'plugin.js'), later, later);
@@ -129,11 +129,11 @@ describe('package: what goes in', () => {
   });
 
   test('manifest warnings do not stop the package; they are returned located', async ({ tempDir }) => {
-    await writeProject(tempDir, { manifest: { ...PROJECT_MANIFEST, version: '1.2', styles: ['theme.css', 'missing.css'] } });
+    await writeProject(tempDir, { manifest: { ...PROJECT_MANIFEST, version: '1.2', permissions: [...PROJECT_MANIFEST.permissions, 'teleport'] } });
     const result = await pack(tempDir);
     expect(result.warnings.map((w) => [w.text, w.pointer, w.line])).toEqual([
       ['version "1.2" is not a semantic version; did you mean "1.2.0"?', '/version', 5],
-      ['stylesheet assets/missing.css does not exist; the host skips it', '/styles/1', 15],
+      ['unknown permission "teleport" is ignored by the host', '/permissions/4', 12],
     ]);
   });
 });
@@ -223,6 +223,14 @@ describe('package: refusals (exit 1, nothing written)', () => {
     expect(huge.message).toMatch(/^Refusing to package: the package would be \d+ bytes; the Owncast server refuses uploads over 262144 bytes$/);
     await nothingWritten(tempDir);
     expect((await pack(tempDir, { out: 'fits.ocpkg' })).bytes).toBeGreaterThan(256 * 1024);
+  });
+
+  test('a file the manifest names that the package would not contain', async ({ tempDir }) => {
+    await writeProject(tempDir, { manifest: { ...PROJECT_MANIFEST, styles: ['theme.css', 'missing.css'] } });
+    const err = await refused(pack(tempDir));
+    expect(err).toMatchObject({ exitCode: 1, code: 'PACKAGE_ASSET_MISSING', message: 'Refusing to package: plugin.manifest.json names 1 file the package would not contain' });
+    expect(err.diagnostics.map((d) => [d.pointer, d.text])).toEqual([['/styles/1', 'stylesheet assets/missing.css does not exist; the host skips it']]);
+    await nothingWritten(tempDir);
   });
 
   test('writing the package into public/ or assets/ (it would ship inside the next one)', async ({ tempDir }) => {

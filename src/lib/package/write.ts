@@ -92,7 +92,7 @@ export async function packagePlugin(ctx: Context, options: PackageOptions): Prom
   const reason = (await isFile(codeFile)) ? await staleReason(dir) : 'it has not been built';
   let built: BuildResult | null = null;
   if (reason) {
-    ctx.logger.info(`Building ${displayPath(ctx, dir) || '.'} first: ${reason}`);
+    ctx.logger.info(`Building ${path.resolve(ctx.cwd) === dir ? 'the project' : displayPath(ctx, dir)} first: ${reason}`);
     built = await buildPlugin(ctx, { dir, target });
   }
   const manifestSource = await readFile(path.join(dir, MANIFEST_FILE));
@@ -125,6 +125,17 @@ export async function packagePlugin(ctx: Context, options: PackageOptions): Prom
     ...(report ? { registration: { subscriptions: report.subscriptions, version: report.version, ...(report.refusal ? { refusal: report.refusal } : {}) } } : {}),
   });
   refuseLintErrors(ctx, lint, lint.errors);
+  // A file the manifest names can still be added to a project, never to a shipped package.
+  const missing = lint.warnings.filter((w) => w.rule === 'asset-missing');
+  if (missing.length > 0) {
+    const n = missing.length;
+    throw new UserError(`Refusing to package: plugin.manifest.json names ${n} file${n === 1 ? '' : 's'} the package would not contain`, {
+      exitCode: 1,
+      code: 'PACKAGE_ASSET_MISSING',
+      diagnostics: manifestDiagnostics(ctx, lint, missing),
+      nextSteps: ['Add the files (styles, scripts and content under assets/, linked pages under public/), or fix the paths in the manifest'],
+    });
+  }
   const manifest = lint.manifest!;
 
   const inputs = await collectInputs(ctx, dir, manifestSource, { name: `plugin.${target}`, data: code });
