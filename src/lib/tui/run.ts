@@ -4,7 +4,6 @@ import type { Context } from '../context.js';
 import type { SimEvent } from '../simulate/events.js';
 import { Player } from '../simulate/player.js';
 import { Simulation, type SimulationOptions } from '../simulate/simulation.js';
-import { renderSimulator } from './render.js';
 
 export interface InteractiveRunOptions extends Omit<SimulationOptions, 'onEvent'> {
   speed?: number;
@@ -27,6 +26,10 @@ export async function runInteractive(ctx: Context, opts: InteractiveRunOptions):
   });
   try {
     const player = new Player(sim, { speed: opts.speed ?? 1, untilEnd: opts.untilEnd ?? false });
+    // React's development build checks and warns as it renders, at several times the cost:
+    // pick the production one unless the user asked for another (read when React loads)
+    process.env.NODE_ENV ??= 'production';
+    const { renderSimulator } = await import('./render.js');
     mounted = true;
     await renderSimulator({ sim, player, initialEvents: early });
   } finally {

@@ -1,7 +1,7 @@
 // What the simulator's screen shows, kept outside React: the simulation's events reduced to
 // chat items (finished, printed once through <Static>), the recent events and log lines, and
 // the plugins' state. Components read a snapshot; the store tells them when it changed, at
-// most once per tick of the event loop however many events arrived.
+// most once a frame (30 a second) however many events arrived.
 
 import type { SimEvent, SimPluginStats } from '../simulate/events.js';
 import type { PlayerState } from '../simulate/player.js';
@@ -43,6 +43,8 @@ export interface ViewState {
 /** Recent lines kept for the events and log panes (they show the last few). */
 const FEED_KEEP = 100;
 const GENERATION_SIZE = 500;
+/** Ink's default frame rate. */
+const FRAME_MS = 1000 / 30;
 
 export class SimStore {
   readonly #sim: Simulation;
@@ -50,6 +52,7 @@ export class SimStore {
   #state: ViewState;
   #seq = 0;
   #notifyQueued = false;
+  #lastNotify = -Infinity;
   #printed = { generation: 0, count: 0 };
 
   constructor(sim: Simulation, player: PlayerState, user: ScriptUser) {
@@ -131,10 +134,14 @@ export class SimStore {
     this.#state = { ...this.#state, ...patch };
     if (this.#notifyQueued) return;
     this.#notifyQueued = true;
-    setImmediate(() => {
+    // at most one screen update per frame: each update with new chat items makes Ink redraw
+    // at once (<Static> output is never throttled), so a burst of events is drawn as one
+    const wait = Math.max(0, this.#lastNotify + FRAME_MS - performance.now());
+    setTimeout(() => {
       this.#notifyQueued = false;
+      this.#lastNotify = performance.now();
       for (const l of [...this.#listeners]) l();
-    });
+    }, wait);
   }
 }
 
