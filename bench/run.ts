@@ -13,6 +13,7 @@ const BENCHES: [file: string, heading: string][] = [
   ['offthread.bench.ts', 'Off-thread services: storage.sql and network.fetch'],
   ['hostile.bench.ts', 'Hostile plugins beside well-behaved ones'],
   ['serve.bench.ts', '`serve` under load'],
+  ['simulate.bench.ts', '`simulate`: throughput'],
 ];
 const root = packageRoot();
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
