@@ -134,6 +134,28 @@ describe('lintPath: on disk', () => {
     ])
   })
 
+  test('with register: a wasm built from an older manifest reports its version; a script that throws at load is an error', async ({tempDir}) => {
+    await mkdir(path.join(tempDir, 'src'))
+    const write = (doc: object) => writeFile(path.join(tempDir, 'plugin.manifest.json'), `${JSON.stringify(doc, null, 2)}\n`)
+    await write({...MANIFEST, permissions: ['chat.send']})
+    await writeFile(path.join(tempDir, 'src', 'plugin.js'), 'const {definePlugin, owncast} = require("@owncast/plugin-sdk")\ndefinePlugin({onChatMessage() { owncast.chat.send("x") }})\n')
+    const ctx = testContext(tempDir)
+    await buildPlugin(ctx, {dir: '.', target: 'wasm'})
+    await write({...MANIFEST, version: '1.1.0', permissions: ['chat.send']})
+    expect((await lintPath(ctx, {})).result.findings).toEqual([]) // without the sandbox the stale wasm goes unseen
+    const report = await lintPath(ctx, {register: true})
+    expect(report.result.checked.registration).toBe(true)
+    expect(report.result.findings.map((f) => [f.rule, f.pointer, f.message])).toEqual([
+      ['version-mismatch', '/version', 'register() reports version "1.0.0" but the manifest says "1.1.0": the build is stale'],
+    ])
+
+    await writeFile(path.join(tempDir, 'loose.manifest.json'), JSON.stringify(MANIFEST))
+    await writeFile(path.join(tempDir, 'loose.js'), 'require("@owncast/plugin-sdk"); throw new Error("no config at load")')
+    const thrown = await lintPath(ctx, {path: 'loose.js', register: true})
+    expect(thrown.result.errors.map((f) => [f.rule, f.pointer])).toEqual([['register-agreement', '']])
+    expect(thrown.result.errors[0]?.message).toMatch(/^register\(\) failed in the sandbox, so the host refuses to load it: .*no config at load/)
+  })
+
   test('a loose .js beside its manifest is flagged; with a .wasm beside it, it is not', async ({tempDir}) => {
     await writeFile(path.join(tempDir, 'bot.manifest.json'), JSON.stringify({...MANIFEST, permissions: ['chat.send']}))
     await writeFile(path.join(tempDir, 'bot.js'), 'var {owncast, definePlugin} = require("@owncast/plugin-sdk"); definePlugin({onChatMessage() { owncast.chat.send("x") }})')

@@ -230,6 +230,11 @@ describe('lint-manifest: the corpus of broken manifests', () => {
     expect(r.warnings.map((w) => w.rule).sort()).toEqual(['unknown-key', 'unknown-permission', 'version-semver'])
   })
 
+  it('a $schema reference at the top is not an unknown key; anywhere else it is', () => {
+    expect(lintManifest(doc({$schema: 'https://example.com/plugin.manifest.schema.json'})).findings).toEqual([])
+    expect(lintManifest(doc({bot: {$schema: 'x'}})).findings.map((f) => [f.rule, f.pointer])).toEqual([['unknown-key', '/bot/$schema']])
+  })
+
   it('says what it could check', () => {
     expect(lintManifest(doc({})).checked).toEqual({files: false, code: false, registration: false})
     expect(lintManifest(doc({}), {files: files([]), code: bundle('')}).checked).toEqual({files: true, code: true, registration: false})

@@ -66,7 +66,8 @@ export function renderLintReport(report: LintReport, options: {strict?: boolean;
   }
   const {errors, warnings} = report.result
   const counts = `${plural(errors.length, 'error')}, ${plural(warnings.length, 'warning')}`
-  const against = report.code ? ` (checked against ${report.code})` : ''
+  const checks = [...(report.code ? [report.code] : []), ...(report.result.checked.registration ? ['register() in the sandbox'] : [])]
+  const against = checks.length > 0 ? ` (checked against ${checks.join(' and ')})` : ''
   if (lintFailed(report, strict)) {
     out.push(`${paint.red('✖')} ${report.file}: ${counts}${against}${strict && errors.length === 0 ? ' (--strict: warnings fail)' : ''}`)
   } else if (warnings.length > 0) {

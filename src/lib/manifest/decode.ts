@@ -284,6 +284,8 @@ export function decodeManifest(root: JsonNode): DecodeResult {
           const field = names.find((n) => n === m.key) ?? names.find((n) => n.toLowerCase() === m.key.toLowerCase())
           const memberPointer = `${pointer}/${pointerToken(m.key)}`
           if (field === undefined) {
+            // Editors' schema reference (the files `new` writes carry one): the host ignores it, and so do we.
+            if (m.key === '$schema' && pointer === '') continue
             const hint = suggest(m.key, names)
             warnings.push({
               message: `unknown key "${m.key}" is ignored by the host${hint ? `; did you mean "${hint}"?` : ''}`,

@@ -12,8 +12,9 @@ import type {Context} from '../context.js'
 import {UserError} from '../errors.js'
 import {scanPluginCode} from './code-usage.js'
 import {LineIndex} from './json.js'
-import {type LintCode, type LintFiles, type LintOptions, type LintRegistration, type LintResult, lintManifest} from './lint.js'
+import {type LintCode, type LintFiles, type LintOptions, type LintResult, lintManifest} from './lint.js'
 import {displayPath, MANIFEST_FILE} from './load.js'
+import {parseManifest} from './validate.js'
 
 /** What was linted and what was found. */
 export interface LintReport {
@@ -31,8 +32,11 @@ export interface LintReport {
 export interface LintPathOptions {
   /** A project directory, a manifest, a loose plugin file or an .ocpkg; relative to `ctx.cwd`. Default `.`. */
   path?: string
-  /** What register() reported in the sandbox, when the caller ran it. */
-  registration?: LintRegistration
+  /**
+   * Run register() in the sandbox (loads the engine: slower) for the exact subscriptions, the
+   * host's agreement checks and the version a build reports.
+   */
+  register?: boolean
 }
 
 /** Lints whatever `path` is (see the module comment). A missing or unreadable path is a UserError (exit 2). */
@@ -45,17 +49,17 @@ export async function lintPath(ctx: Context, options: LintPathOptions = {}): Pro
       nextSteps: ['Point lint-manifest at a plugin project directory, a plugin.manifest.json, a loose plugin file or an .ocpkg'],
     })
   }
-  const extra = options.registration ? {registration: options.registration} : {}
-  if (st.isDirectory()) return lintProjectDir(ctx, target, extra)
-  if (target.endsWith('.ocpkg')) return lintPackageFile(ctx, target, extra)
+  const reg = options.register ?? false
+  if (st.isDirectory()) return lintProjectDir(ctx, target, reg)
+  if (target.endsWith('.ocpkg')) return lintPackageFile(ctx, target, reg)
   const base = path.basename(target)
-  if (base === MANIFEST_FILE) return lintProjectDir(ctx, path.dirname(target), extra)
-  if (base.endsWith('.manifest.json')) return lintLoose(ctx, path.dirname(target), base.slice(0, -'.manifest.json'.length), extra)
-  if (/\.(js|wasm)$/.test(base)) return lintLoose(ctx, path.dirname(target), base.replace(/\.(js|wasm)$/, ''), extra)
+  if (base === MANIFEST_FILE) return lintProjectDir(ctx, path.dirname(target), reg)
+  if (base.endsWith('.manifest.json')) return lintLoose(ctx, path.dirname(target), base.slice(0, -'.manifest.json'.length), reg)
+  if (/\.(js|wasm)$/.test(base)) return lintLoose(ctx, path.dirname(target), base.replace(/\.(js|wasm)$/, ''), reg)
   if (base.endsWith('.json')) {
     // Any other JSON file: the manifest alone.
     const source = await readManifestText(ctx, target)
-    return {file: displayPath(ctx, target), source, layout: 'file', result: lintManifest(source, {file: target, ...extra})}
+    return {file: displayPath(ctx, target), source, layout: 'file', result: lintManifest(source, {file: target})}
   }
   throw new UserError(`${displayPath(ctx, target)}: not a manifest, plugin file or package`, {
     code: 'LINT_TARGET_UNSUPPORTED',
@@ -63,11 +67,43 @@ export async function lintPath(ctx: Context, options: LintPathOptions = {}): Pro
   })
 }
 
-async function lintProjectDir(ctx: Context, dir: string, extra: Partial<LintOptions>): Promise<LintReport> {
+/**
+ * register() in the sandbox for the code that would ship (a wasm first: it carries the manifest
+ * it was built with). Nothing when the manifest has errors (the host stops there) or there is no code.
+ */
+async function sandbox(source: string, run: boolean, code: {wasm?: string; script?: string}): Promise<Partial<LintOptions>> {
+  if (!run || !parseManifest(source).ok) return {}
+  const file = code.wasm && isFile(code.wasm) ? code.wasm : code.script && isFile(code.script) ? code.script : undefined
+  if (!file) return {}
+  const bytes = await readFile(file)
+  const mapFile = `${file.replace(/\.wasm$/, '.js')}.map`
+  return sandboxBytes(source, file.endsWith('.wasm') ? {wasm: bytes} : {script: bytes.toString('utf8')}, existsSync(mapFile) ? mapFile : undefined)
+}
+
+async function sandboxBytes(source: string, code: {wasm?: Uint8Array; script?: string}, mapFile?: string): Promise<Partial<LintOptions>> {
+  const {runRegister} = await import('../inspect/register.js')
+  const report = await runRegister({
+    manifestJson: source,
+    ...code,
+    ...(mapFile ? {sourceMap: await readFile(mapFile, 'utf8'), sourceMapFile: mapFile} : {}),
+  })
+  const refusal = report.failure !== undefined ? `register() failed in the sandbox, so the host refuses to load it: ${report.failure}` : report.refusal
+  return {
+    registration: {
+      subscriptions: report.subscriptions,
+      version: report.version,
+      ...(refusal === undefined ? {} : {refusal}),
+      ...(report.failure === undefined ? {} : {failed: true}),
+    },
+  }
+}
+
+async function lintProjectDir(ctx: Context, dir: string, run: boolean): Promise<LintReport> {
   const file = path.join(dir, MANIFEST_FILE)
   const source = await readManifestText(ctx, file)
   const codeFile = ['dist/plugin.js', 'plugin.js'].map((c) => path.join(dir, c)).find((f) => isFile(f))
   const code = codeFile ? await codeFromFile(ctx, codeFile) : undefined
+  const extra = await sandbox(source, run, {wasm: path.join(dir, 'dist', 'plugin.wasm'), ...(codeFile ? {script: codeFile} : {})})
   const result = lintManifest(source, {
     file,
     files: directoryFiles(path.join(dir, 'assets'), path.join(dir, 'public')),
@@ -77,12 +113,13 @@ async function lintProjectDir(ctx: Context, dir: string, extra: Partial<LintOpti
   return {file: displayPath(ctx, file), source, layout: 'project', ...(code ? {code: code.file} : {}), result}
 }
 
-async function lintLoose(ctx: Context, dir: string, base: string, extra: Partial<LintOptions>): Promise<LintReport> {
+async function lintLoose(ctx: Context, dir: string, base: string, run: boolean): Promise<LintReport> {
   const file = path.join(dir, `${base}.manifest.json`)
   const source = await readManifestText(ctx, file)
   const js = path.join(dir, `${base}.js`)
   const hasWasm = isFile(path.join(dir, `${base}.wasm`))
   const code = isFile(js) ? await codeFromFile(ctx, js) : undefined
+  const extra = await sandbox(source, run, {wasm: path.join(dir, `${base}.wasm`), script: js})
   const firstDir = (...dirs: string[]) => dirs.find((d) => isDirectory(d)) ?? dirs[0]!
   const result = lintManifest(source, {
     file,
@@ -95,7 +132,7 @@ async function lintLoose(ctx: Context, dir: string, base: string, extra: Partial
   return {file: displayPath(ctx, file), source, layout: 'loose', ...(code ? {code: code.file} : {}), result}
 }
 
-async function lintPackageFile(ctx: Context, file: string, extra: Partial<LintOptions>): Promise<LintReport> {
+async function lintPackageFile(ctx: Context, file: string, run: boolean): Promise<LintReport> {
   const {openPackage} = await import('../package/read.js')
   const pkg = await openPackage(file)
   try {
@@ -111,6 +148,10 @@ async function lintPackageFile(ctx: Context, file: string, extra: Partial<LintOp
       const script = Buffer.from(pkg.code.bytes).toString('utf8')
       code = codeFromScript(`${label}:plugin.js`, script)
     }
+    const extra =
+      run && pkg.code.kind !== 'py' && parseManifest(pkg.manifestJson).ok
+        ? await sandboxBytes(pkg.manifestJson, pkg.code.kind === 'js' ? {script: Buffer.from(pkg.code.bytes).toString('utf8')} : {wasm: pkg.code.bytes})
+        : {}
     const result = lintManifest(pkg.manifestJson, {file: `${file}:${MANIFEST_FILE}`, files, ...(code ? {code} : {}), ...extra})
     return {file: `${label}:${MANIFEST_FILE}`, source: pkg.manifestJson, layout: 'package', ...(code ? {code: code.file} : {}), result}
   } finally {

@@ -92,6 +92,8 @@ export interface LintRegistration {
   version: string
   /** Why the host would refuse the load (production's words, "manifest/runtime mismatch: ..."), when it would. */
   refusal?: string
+  /** register() did not complete (the script threw at load...): `subscriptions` are unknown, `refusal` says why. */
+  failed?: boolean
 }
 
 export interface LintOptions {
@@ -303,7 +305,7 @@ function checkCode(
     const need = HANDLER_PERMISSIONS[h.name]
     if (!need || declared.has(need.permission)) continue
     if (need.load) {
-      if (registration) continue
+      if (registration && !registration.failed) continue
       const message =
         need.permission === 'chat.filter'
           ? `plugin subscribes to filterChatMessage but does not declare the "chat.filter" permission: the host refuses to load it`
