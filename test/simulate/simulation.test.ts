@@ -12,6 +12,7 @@ import type { SimEvent } from '../../src/lib/simulate/events.js';
 import type { SimScript } from '../../src/lib/simulate/script.js';
 import { Simulation, type SimulationOptions } from '../../src/lib/simulate/simulation.js';
 import { parseScript } from '../../src/lib/simulate/validate.js';
+import { writeZip } from '../package/zip-writer.js';
 
 const START = Date.parse('2026-11-29T20:00:00Z');
 let root: string;
@@ -238,6 +239,30 @@ describe('Simulation', () => {
       }
     }
     await expect(simulate(['listener'], script({ events: [] }), { config: ['listener.colour=red'] })).rejects.toThrow(/declares no config key "colour"/);
+  });
+
+  it('loads an .ocpkg and a loose .js beside a project', async () => {
+    const code = (slug: string) => `const { definePlugin, owncast } = require("@owncast/plugin-sdk");
+      definePlugin({ onChatMessage(m) { if (!m.user.isBot) owncast.chat.send("${slug} heard " + m.body); } });`;
+    const manifest = (slug: string) => JSON.stringify({ api: '1', name: slug, slug, version: '1.0.0', permissions: ['chat.send'] });
+    // beside the projects, not among them: the plugins-directory test below lists root
+    const files = join(root, 'files');
+    await mkdir(files, { recursive: true });
+    await writeFile(join(files, 'packaged.ocpkg'), writeZip([{ name: 'plugin.manifest.json', data: manifest('packaged') }, { name: 'plugin.js', data: code('packaged') }]));
+    await writeFile(join(files, 'loose.js'), code('loose'));
+    await writeFile(join(files, 'loose.manifest.json'), manifest('loose'));
+    const { sim, events } = await simulate(['files/packaged.ocpkg', 'files/loose.js', 'listener'], script({ events: [{ at: 0, type: 'chat', user: 'alice', body: 'count' }] }));
+    try {
+      await sim.runToEnd();
+      expect(chats(events).sort()).toEqual(['count 1', 'loose heard count', 'packaged heard count']);
+      expect(sim.pluginInfo().map((p) => [p.slug, p.path])).toEqual([
+        ['packaged', 'files/packaged.ocpkg'],
+        ['loose', 'files/loose.js'],
+        ['listener', 'listener'],
+      ]);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('reports a plugin that fails to build and runs the others; none loading is an error', async () => {

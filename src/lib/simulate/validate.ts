@@ -81,7 +81,7 @@ function scriptError(text: string, file: string, errors: ReadError[]): UserError
     code: 'SCRIPT_INVALID',
     exitCode: 2,
     diagnostics,
-    nextSteps: ['The format is described by schemas/simulate-script.schema.json (and in the README); point "$schema" at it for editor help.'],
+    nextSteps: ['The format is described, key by key, in schemas/simulate-script.schema.json (shipped with owncast-plugin); point "$schema" at it for editor help.'],
   });
 }
 

@@ -35,9 +35,15 @@ export async function renderSimulator(opts: RenderSimulatorOptions): Promise<voi
     patchConsole: false,
   });
   const playing = opts.player.run();
+  // the terminal is in raw mode, so Ctrl-C arrives as a key; a signal from elsewhere quits the same way
+  const quit = () => session.controls.quit();
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
   try {
     await Promise.race([session.quit, playing]);
   } finally {
+    process.off('SIGINT', quit);
+    process.off('SIGTERM', quit);
     opts.player.stop();
     await playing.catch(() => undefined);
     // let the last events reach the screen before Ink lets go of it
