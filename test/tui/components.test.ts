@@ -50,6 +50,17 @@ describe('chat items', () => {
     `);
   });
 
+  it('folds a message every filter passed into one line', () => {
+    const e = message({
+      body: 'hello world',
+      filters: ['buggy-filter', 'profanity-filter', 'slow-mode'].map((slug) => ({ slug, priority: 100, action: 'pass' as const })),
+      shown: 'hello world',
+    });
+    expect(frame(createElement(ChatItemView, { item: { key: '1', t: e.t, kind: 'message', event: e } }))).toBe(
+      '[0:02] bob: hello world\n        ✓ passed buggy-filter, profanity-filter, slow-mode',
+    );
+  });
+
   it('shows a drop with its reason, and who typed a line', () => {
     const e = message({
       user: { id: 'u-mod', displayName: 'mod', role: 'moderator' },
@@ -72,14 +83,14 @@ describe('chat items', () => {
       chat({ kind: 'action', label: 'Stream Tracker', text: 'announces the stream is live' }),
       chat({ kind: 'private', label: 'Commands Bot', text: 'Chat rules: be kind.', to: 'alice' }),
       chat({ kind: 'system', label: 'Announcer', text: '<strong>Announcement:</strong> stream &amp; chat <em>(mia)</em>' }),
-      chat({ kind: 'system', label: 'Owncast', slug: undefined, text: 'Available chat commands:' }),
+      chat({ kind: 'system', label: 'Owncast', slug: undefined, text: 'Available chat commands:\n\n**IP Bot**\n\n- `!ip` — Shows the IP' }),
     ].map((e) => frame(createElement(ChatItemView, { item: { key: '1', t: e.t, kind: 'chat', event: e } })));
     expect(lines).toEqual([
       '[1:01] Echo Bot [bot]: alice said: hi  [31mred [0m',
       '[1:01] * Stream Tracker announces the stream is live',
       '[1:01] Commands Bot → alice (private): Chat rules: be kind.',
       '[1:01] ★ Announcement: stream & chat (mia) (system message from Announcer)',
-      '[1:01] ★ Available chat commands: (system message)',
+      '[1:01] ★ Available chat commands: (system message)\n\n         **IP Bot**\n\n         - `!ip` — Shows the IP',
     ]);
   });
 });

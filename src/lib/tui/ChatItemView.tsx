@@ -39,9 +39,14 @@ function MessageView({ event: e }: { readonly event: Extract<SimEvent, { type: '
         <Text dimColor>{ROLE_BADGE[e.user.role] ?? ''}</Text>: {cleanText(e.body)}
         {e.source === 'typed' ? <Text dimColor> (typed)</Text> : null}
       </Text>
-      {e.filters.map((f, i) => (
-        <FilterLine key={`${f.slug}-${i}`} step={f} last={i === e.filters.length - 1} />
-      ))}
+      {e.filters.length > 0 && e.filters.every((f) => f.action === 'pass') ? (
+        <Text dimColor>
+          {'        '}
+          <Text color="green">✓</Text> passed {e.filters.map((f) => f.slug).join(', ')}
+        </Text>
+      ) : (
+        e.filters.map((f, i) => <FilterLine key={`${f.slug}-${i}`} step={f} last={i === e.filters.length - 1} />)
+      )}
       {e.dropped ? (
         <Text color="red">{'        '}✖ not shown: dropped by {e.dropped.slug}, nobody notified</Text>
       ) : e.filters.some((f) => f.action === 'modify') ? (
@@ -140,16 +145,19 @@ function htmlText(html: string): string {
 function PostView({ event: e }: { readonly event: Extract<SimEvent, { type: 'chat' }> }) {
   const text = cleanText(e.kind === 'system' ? htmlText(e.text) : e.text, { multiline: true });
   switch (e.kind) {
-    case 'system':
+    case 'system': {
+      const [first = '', ...rest] = text.split('\n');
       return (
         <Box flexDirection="column">
           <Text>
             <Stamp t={e.t} />
-            <Text color="magenta">★ {text}</Text>
+            <Text color="magenta">★ {first}</Text>
             <Text dimColor> (system message{e.slug ? ` from ${e.label}` : ''})</Text>
           </Text>
+          {rest.length > 0 ? <Text color="magenta">{rest.map((l) => (l ? `         ${l}` : '')).join('\n')}</Text> : null}
         </Box>
       );
+    }
     case 'private':
       return (
         <Text>
