@@ -65,5 +65,22 @@ describe.skipIf(!hasTmux)('simulate in a terminal (tmux)', () => {
     tmux('send-keys', '-t', SESSION, 'q');
     await until((s) => s.includes('EXIT='), 'the exit');
     expect(screen()).toContain('EXIT=0');
+    tmux('kill-session', '-t', SESSION);
+  }, 60_000);
+
+  it('--until-end leaves by itself once the script is over', async () => {
+    const script = join(dir!, 'script.json');
+    const command = [
+      'env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 FORCE_COLOR=0',
+      JSON.stringify(process.execPath),
+      JSON.stringify(join(ROOT, 'bin', 'run.js')),
+      'simulate examples/echo-bot --until-end --speed 4 --script',
+      JSON.stringify(script),
+      '; echo "EXIT=$?"; sleep 30',
+    ].join(' ');
+    tmux('new-session', '-d', '-s', SESSION, '-x', '110', '-y', '45', '-c', ROOT, command);
+    const end = await until((s) => s.includes('EXIT='), 'the exit');
+    expect(end).toContain('— end of the script: 1 messages (0 modified, 0 dropped) —');
+    expect(end).toContain('EXIT=0');
   }, 60_000);
 });
