@@ -35,6 +35,8 @@ export interface TestRunOptions {
   onLoaded?(files: ScenarioFile[]): void;
   /** storage.sql for the scenarios (kept open afterwards); default one for this run, closed at its end. */
   sql?: ScenarioSql;
+  /** Scenario files already parsed (the JS API's inline scenarios): run these, and read no paths. */
+  files?: ScenarioFile[];
 }
 
 /** Whether a scenario is selected by --filter. */
@@ -71,8 +73,9 @@ export async function runTests(ctx: Context, opts: TestRunOptions = {}): Promise
       throw new UserError(`--filter ${opts.filter} is not a valid regular expression: ${(err as Error).message}`, { code: 'USAGE' });
     }
   }
-  const targets = await Promise.all(paths.map((p) => resolveTestTarget(ctx, p)));
-  const { files, warnings } = await loadScenarioFiles(ctx, targets);
+  const { files, warnings } = opts.files
+    ? { files: opts.files, warnings: [] }
+    : await loadScenarioFiles(ctx, await Promise.all(paths.map((p) => resolveTestTarget(ctx, p))));
   opts.onLoaded?.(files);
   const selected = files.map((file) => ({ file, scenarios: file.scenarios.filter((s) => scenarioSelected(opts.filter, file, s)) }));
   if (opts.filter && selected.every((f) => f.scenarios.length === 0)) {
