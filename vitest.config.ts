@@ -1,8 +1,16 @@
+import {fileURLToPath} from 'node:url'
 import {defineConfig} from 'vitest/config'
+
+// The JS test API as plugin projects import it, from the sources (test/testing/api-packages.test.ts
+// checks the package "exports" that a project resolves, on the compiled lib/).
+const TESTING_API = fileURLToPath(new URL('./src/testing.ts', import.meta.url))
 
 // Two cores on every machine (developers and CI): two forked workers, one file each.
 // Tests that bundle with esbuild or instantiate wasm are slow on a cold machine, hence the generous timeouts.
 export default defineConfig({
+  resolve: {
+    alias: {'owncast-plugin/testing': TESTING_API, '@owncast/plugin-sdk/testing': TESTING_API},
+  },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
