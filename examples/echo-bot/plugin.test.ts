@@ -1,60 +1,66 @@
-// echo-bot, built with the real compiler (plugin.js and plugin.wasm) and run in the real engine.
+// echo-bot's tests, written with the JS test API as a plugin project would write them:
+// `loadPlugin` builds the project when its sources are newer than dist/, runs it in the real
+// engine on a host whose Owncast records everything, and each step (event, filter, command,
+// http, advance, emit) returns when the plugin is done. The same behaviour is also pinned as
+// data in __tests__/echo.test.json, which `owncast-plugin test examples/echo-bot` runs.
 import {fileURLToPath} from 'node:url'
+import {loadPlugin, type PluginHarness} from 'owncast-plugin/testing'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {buildSource, chatMessage, recordingHost, type LoadedPlugin} from '../../test/helpers/host.js'
 
 const DIR = fileURLToPath(new URL('.', import.meta.url))
 
-describe.each(['js', 'wasm'] as const)('echo-bot (%s)', (target) => {
-  const {host, rec} = recordingHost()
-  let bot: LoadedPlugin
-  const say = (body: string, user: Record<string, unknown> = {id: 'u-ann', displayName: 'ann'}) =>
-    bot.notify('chat.message.received', chatMessage(body, {user}))
+describe('echo-bot', () => {
+  let bot: PluginHarness
+  const ann = {id: 'u-ann', displayName: 'ann'}
+  /** A chat message from `user` (null: a message without one). */
+  const say = (body: string, user: Record<string, unknown> | null = ann) =>
+    bot.event('chat.message.received', {id: 'm1', body, ...(user ? {user} : {}), timestamp: '2026-11-29T12:00:00Z'})
 
+  // one plugin for the whole file; each test starts with nothing recorded
   beforeAll(async () => {
-    bot = await host.load(await buildSource(DIR, target))
+    bot = await loadPlugin(DIR)
   })
-  afterAll(() => host.close())
-  beforeEach(() => {
-    rec.chat.length = 0
-  })
-
-  it('registers one chat notification and no filter', () => {
-    expect(bot.slug).toBe('echo-bot')
-    expect(bot.registration.subscriptions).toEqual({notify: [{event: 'chat.message.received'}], filter: []})
-  })
+  afterAll(() => bot.close())
+  beforeEach(() => bot.clearEffects())
 
   it('repeats what follows "!echo", naming the sender', async () => {
     await say('!echo hello there')
     await say('  !echo   spaced out  ', {id: 'u-bo', displayName: 'Bo'})
-    expect(rec.chat).toEqual([
-      {slug: 'echo-bot', text: 'ann said: hello there', kind: 'chat'},
-      {slug: 'echo-bot', text: 'Bo said: spaced out', kind: 'chat'},
-    ])
+    expect(bot.chatSends).toEqual(['ann said: hello there', 'Bo said: spaced out'])
   })
 
   it('answers a bare "!echo" with how to use it', async () => {
     await say('!echo')
-    expect(rec.chat).toEqual([{slug: 'echo-bot', text: 'ann, say "!echo something" and I will repeat it.', kind: 'chat'}])
+    expect(bot.chatSends).toEqual(['ann, say "!echo something" and I will repeat it.'])
   })
 
   it('ignores other messages, look-alike prefixes and commands in the middle of a message', async () => {
     for (const body of ['hello', '!echoes of the past', '!ECHO loud', 'say !echo x', '']) await say(body)
-    expect(rec.chat).toEqual([])
+    expect(bot.chatSends).toEqual([])
   })
 
   it('never answers bots, itself included', async () => {
     await say('!echo loop', {id: 'u-bot', displayName: 'Other Bot', isBot: true})
     await say('!echo ann said: hi', {id: 'echo-bot', displayName: 'Echo Bot', isBot: true})
-    expect(rec.chat).toEqual([])
+    expect(bot.chatSends).toEqual([])
   })
 
   it('calls a sender without a user "someone"', async () => {
-    await bot.notify('chat.message.received', {id: 'm1', body: '!echo anon', timestamp: '2026-11-29T12:00:00Z'})
-    expect(rec.chat).toEqual([{slug: 'echo-bot', text: 'someone said: anon', kind: 'chat'}])
+    const outcome = await say('!echo anon', null)
+    expect(outcome.notified).toEqual([{slug: 'echo-bot', ok: true}])
+    expect(bot.chatSends).toEqual(['someone said: anon'])
   })
 
-  it('uses only the permission it declares', () => {
-    expect(rec.warnings).toEqual([])
+  it('a chat line through the whole path: no filter of its own, and no command to answer', async () => {
+    const line = await bot.command('!echo via chat', {user: 'cy'})
+    expect(line).toMatchObject({action: 'pass', filters: [], commands: [], help: null})
+    // a scenario's final `expect`, with the scenario files' rules (here a regular expression)
+    bot.assert({chatSends: ['/^cy said: via chat$/'], chatActions: [], emits: []})
+  })
+
+  it('uses only the permission it declares, and has no routes', async () => {
+    await say('!echo permissions')
+    expect(bot.permissionWarnings).toEqual([])
+    expect((await bot.http('/')).status).toBe(404)
   })
 })
