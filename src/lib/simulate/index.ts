@@ -12,7 +12,8 @@ export { chatLine, createPlainRenderer, effectLine, filterText } from './plain.j
 export { Player, SPEEDS, type PlayerOptions, type PlayerState } from './player.js';
 export { loadScript, runStream, type StreamRunOptions } from './run.js';
 export { TYPING_USERS, userForRole, type HttpFixture, type ScriptEvent, type ScriptStep, type ScriptUser, type SimScript, type UserRole } from './script.js';
-export { Simulation, shortError, type SimulationOptions } from './simulation.js';
+export { EventReporter, shortError, type SimEventBody } from './reporter.js';
+export { Simulation, type SimulationOptions } from './simulation.js';
 export { loadTarget, resolveTargets, type SimTarget } from './sources.js';
 export { parseScript } from './validate.js';
 export { createSimulatorEnv, scriptWorld, type SimulatorEnv, type WorldEffect } from './world.js';

@@ -11,7 +11,6 @@ import { isAbsolute, join, relative } from 'node:path';
 import { createLogger, type Context } from '../context.js';
 import { configOverridesFor, parseConfigFlags, unusedConfigSlugs, type ConfigFlags } from '../devserver/config-flags.js';
 import { UserError } from '../errors.js';
-import { clipText, type HostActivity } from '../host/activity.js';
 import { ManualScheduler, type DispatchReport } from '../host/dispatch/index.js';
 import type { HostChatMessage } from '../host/env/index.js';
 import { PluginHost, type LoadedPlugin } from '../host/host.js';
@@ -21,6 +20,7 @@ import type { FilterPathStep, NotifyFailure, SimEvent, SimPluginInfo, SimPluginS
 import { fixtureHttpService } from './fixtures.js';
 import { chatUser, worldEvent } from './payloads.js';
 import { TYPING_USERS, type ScriptEvent, type ScriptUser, type SimScript } from './script.js';
+import { EventReporter, shortError } from './reporter.js';
 import { loadTarget, resolveTargets, type SimTarget } from './sources.js';
 import { createSimulatorEnv, scriptWorld, type SimulatorEnv } from './world.js';
 
@@ -63,7 +63,7 @@ export class Simulation {
   readonly #ctx: Context;
   readonly #opts: SimulationOptions;
   readonly #scheduler: ManualScheduler;
-  readonly #listeners = new Set<Listener>();
+  readonly #reporter: EventReporter;
   readonly #records: PluginRecord[] = [];
   readonly #failedAtStart: { path: string; error: string }[] = [];
   readonly #configFlags: ConfigFlags;
@@ -72,18 +72,12 @@ export class Simulation {
   #scriptMs = 0;
   #jumpedMs = 0;
   #queue: Promise<unknown> = Promise.resolve();
-  #capture: SimEvent[] | null = null;
   #ended = false;
   #closed = false;
   #messages = 0;
   #modified = 0;
   #dropped = 0;
-  #botMessages = 0;
   #scratchSeq = 0;
-  /** Emits reported as they were made, waiting for the dispatcher to say where they went. */
-  #pendingEmits: Extract<SimEvent, { type: 'emit' }>[] = [];
-  /** Command and timer calls reported as they started, waiting for how they ended. */
-  #pendingCalls: Extract<SimEvent, { type: 'command' } | { type: 'timer' }>[] = [];
 
   private constructor(ctx: Context, opts: SimulationOptions, configFlags: ConfigFlags, scratch: string) {
     this.#opts = opts;
@@ -93,36 +87,45 @@ export class Simulation {
     const cast = structuredClone(opts.script.users);
     this.users = [...cast, ...TYPING_USERS.filter((t) => !cast.some((u) => u.id === t.id || u.displayName === t.displayName)).map((u) => structuredClone(u))];
     this.#configFlags = configFlags;
-    if (opts.onEvent) this.#listeners.add(opts.onEvent);
+    this.#reporter = new EventReporter({
+      now: () => this.now,
+      label: (slug) => this.host.plugin(slug)?.identity.botDisplayName,
+      clientName: (id) => this.env.world.chatClients.find((c) => String(c.id) === id)?.displayName,
+      failed: (slug, error) => {
+        const r = this.#record(slug);
+        if (r) r.lastError = error;
+      },
+    });
+    if (opts.onEvent) this.#reporter.subscribe(opts.onEvent);
     // builds report through the simulation's log, never straight to a terminal a TUI may own
-    this.#ctx = { ...ctx, logger: createLogger({ write: (chunk: string) => this.#hostLog('info', chunk.replace(/\n$/, '')) }, 'info') };
+    this.#ctx = { ...ctx, logger: createLogger({ write: (chunk: string) => this.#reporter.hostLog('info', chunk.replace(/\n$/, '')) }, 'info') };
     this.#scheduler = new ManualScheduler(this.startMs);
     this.env = createSimulatorEnv({
       world: scriptWorld(opts.script, this.startMs),
       now: () => this.#scheduler.now(),
-      effect: (effect) => this.#emit({ type: 'effect', effect }),
+      effect: (effect) => this.#reporter.emit({ type: 'effect', effect }),
     });
     const log: HostLog = {
-      warn: (message) => this.#hostLog('warn', message),
-      plugin: (slug, level, message) => this.#emit({ type: 'log', source: 'plugin', slug, level, message }),
+      warn: (message) => this.#reporter.hostLog('warn', message),
+      plugin: (slug, level, message) => this.#reporter.emit({ type: 'log', source: 'plugin', slug, level, message }),
     };
     this.host = new PluginHost({
       env: this.env,
       log,
       ...(opts.stateDir ? { dataDir: opts.stateDir } : {}),
-      http: fixtureHttpService(opts.script.httpResponses, (r) => this.#emit({ type: 'fetch', ...r })),
+      http: fixtureHttpService(opts.script.httpResponses, (r) => this.#reporter.emit({ type: 'fetch', ...r })),
       clock: { now: () => this.#scheduler.now() },
       scheduler: {
         now: () => this.#scheduler.now(),
         // a timer's (or tick's) work is one group: the timer line first, then what it set off
-        setTimeout: (task, ms) => this.#scheduler.setTimeout(() => this.#group(task), ms),
+        setTimeout: (task, ms) => this.#scheduler.setTimeout(() => this.#reporter.group(task), ms),
         clearTimeout: (handle) => this.#scheduler.clearTimeout(handle),
       },
       tick: true,
       cwd: ctx.cwd,
-      onActivity: (a) => this.#activity(a),
+      onActivity: (a) => this.#reporter.activity(a),
       // reported where the plugin emits, and completed (depth, receivers) once delivered
-      onEmit: (slug, eventType, payloadJson) => this.#emitted(slug, eventType, payloadJson),
+      onEmit: (slug, eventType, payloadJson) => this.#reporter.emitted(slug, eventType, payloadJson),
     });
     this.host.onPluginDisabled((slug, reason) => {
       const r = this.#record(slug);
@@ -168,7 +171,7 @@ export class Simulation {
         if (err instanceof UserError && err.code === 'BAD_CONFIG_FLAG') throw err;
         const error = message(err);
         this.#failedAtStart.push({ path: target.path, error });
-        this.#hostLog('warn', `${target.path}: ${error}`);
+        this.#reporter.hostLog('warn', `${target.path}: ${error}`);
       }
     }
     if (!this.#records.some((r) => r.plugin)) {
@@ -179,9 +182,9 @@ export class Simulation {
       });
     }
     for (const slug of unusedConfigSlugs(this.#configFlags, this.#records.map((r) => r.slug))) {
-      this.#hostLog('warn', `--config names "${slug}", which is not one of the simulated plugins`);
+      this.#reporter.hostLog('warn', `--config names "${slug}", which is not one of the simulated plugins`);
     }
-    this.#emit({ type: 'start', script: this.script.name, events: this.script.events.length, plugins: this.pluginInfo(), failed: [...this.#failedAtStart] });
+    this.#reporter.emit({ type: 'start', script: this.script.name, events: this.script.events.length, plugins: this.pluginInfo(), failed: [...this.#failedAtStart] });
     if (this.script.events.length === 0) this.#end();
   }
 
@@ -191,7 +194,7 @@ export class Simulation {
     // calls and time per plugin, for the plugins pane: every dispatcher call goes through call()
     const call = plugin.call.bind(plugin);
     plugin.call = async (exportName, input, context) => {
-      if (exportName === 'on_event' && typeof input === 'string') this.#callStarting(plugin.slug, input);
+      if (exportName === 'on_event' && typeof input === 'string') this.#reporter.callStarting(plugin.slug, input);
       const t0 = performance.now();
       try {
         return await call(exportName, input, context);
@@ -213,8 +216,7 @@ export class Simulation {
 
   /** Tells `listener` every event from now on; returns the function that stops it. */
   subscribe(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#reporter.subscribe(listener);
   }
 
   /** Simulated milliseconds since the start (clock jumps included): the `t` of events. */
@@ -332,7 +334,7 @@ export class Simulation {
   }
 
   async #reload(record: PluginRecord, given?: LoadedSource): Promise<void> {
-    this.#capture = [];
+    this.#reporter.hold();
     try {
       const next = given ?? (await loadTarget(this.#ctx, record.target, this.#nextScratch()));
       if (next.slug !== record.slug) throw new UserError(`${record.target.path} now has the slug "${next.slug}" (was "${record.slug}")`, { code: 'SLUG_CHANGED' });
@@ -342,10 +344,10 @@ export class Simulation {
       record.source = next;
       delete record.lastError;
       await this.#load(record);
-      this.#flush({ type: 'reload', slug: record.slug, ok: true });
+      this.#reporter.finish({ type: 'reload', slug: record.slug, ok: true });
     } catch (err) {
       record.loadError = message(err);
-      this.#flush({ type: 'reload', slug: record.slug, ok: false, error: record.loadError });
+      this.#reporter.finish({ type: 'reload', slug: record.slug, ok: false, error: record.loadError });
     }
   }
 
@@ -386,7 +388,7 @@ export class Simulation {
         return this.#chat(this.#cast(step.user), step.body, 'script');
       case 'clock':
         this.#jumpedMs += step.advance;
-        this.#emit({ type: 'clock', advancedMs: step.advance });
+        this.#reporter.emit({ type: 'clock', advancedMs: step.advance });
         await this.#scheduler.advance(step.advance);
         await this.host.dispatcher.idle();
         return;
@@ -395,10 +397,12 @@ export class Simulation {
         return;
       default: {
         const ev = worldEvent(step, this.env, (id) => this.#cast(id), this.#iso());
-        this.#capture = [];
-        const report = await this.host.dispatch(ev.eventType, ev.payload);
-        await this.host.dispatcher.idle();
-        this.#flush({
+        const report = await this.#holding(async () => {
+          const r = await this.host.dispatch(ev.eventType, ev.payload);
+          await this.host.dispatcher.idle();
+          return r;
+        });
+        this.#reporter.finish({
           type: 'event',
           eventType: ev.eventType,
           summary: ev.summary,
@@ -408,6 +412,17 @@ export class Simulation {
           ...(report.dropped ? { dropped: report.dropped } : {}),
         });
       }
+    }
+  }
+
+  /** Runs a step's dispatch with its events held for the step's own event; a failure lets them go. */
+  async #holding<T>(work: () => Promise<T>): Promise<T> {
+    this.#reporter.hold();
+    try {
+      return await work();
+    } catch (err) {
+      this.#reporter.finish();
+      throw err;
     }
   }
 
@@ -421,18 +436,17 @@ export class Simulation {
     const client = this.env.join(user);
     const id = `sim-${++this.#messages}`;
     const payload = { id, user: chatUser(user), body, timestamp: this.#iso(), clientId: client.id };
-    this.#capture = [];
-    const report = await this.host.dispatchChatMessage(payload, {
-      accepted: (accepted) => this.env.recordChat(accepted as HostChatMessage),
+    const report = await this.#holding(async () => {
+      const r = await this.host.dispatchChatMessage(payload, { accepted: (accepted) => this.env.recordChat(accepted as HostChatMessage) });
+      await this.host.dispatcher.idle();
+      return r;
     });
-    await this.host.dispatcher.idle();
-    const captured = this.#capture;
-    const strikes = captured.filter((e): e is Extract<SimEvent, { type: 'strike' }> => e.type === 'strike' && e.path === 'filter');
+    const strikes = this.#reporter.held.filter((e): e is Extract<SimEvent, { type: 'strike' }> => e.type === 'strike' && e.path === 'filter');
     const filters = filterPath(report, body, strikes);
     const shown = report.dropped ? undefined : bodyOf(report.payload);
     if (report.dropped) this.#dropped++;
     else if (report.modified) this.#modified++;
-    this.#flush({
+    this.#reporter.finish({
       type: 'message',
       id,
       user: { id: user.id, displayName: user.displayName, role: user.role },
@@ -453,157 +467,21 @@ export class Simulation {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#emit({
+    this.#reporter.emit({
       type: 'end',
       messages: this.#messages,
       modified: this.#modified,
       dropped: this.#dropped,
-      botMessages: this.#botMessages,
+      botMessages: this.#reporter.pluginPosts,
       disabled: this.#records.filter((r) => r.plugin && this.host.dispatcher.isDisabled(r.slug)).map((r) => r.slug),
       plugins: this.plugins(),
     });
-  }
-
-  // ---- events -----------------------------------------------------------------------------
-
-  /** Reports an event, or holds it while a step runs, to follow the step's own event. */
-  #emit(event: DistributiveOmit<SimEvent, 't'>): void {
-    const e = { t: this.now, ...event } as SimEvent;
-    if (this.#capture) this.#capture.push(e);
-    else this.#deliver(e);
-  }
-
-  /** Reports a step's own event, then what it set off, in the order it happened. */
-  #flush(event: DistributiveOmit<SimEvent, 't'>): void {
-    const held = this.#capture ?? [];
-    this.#capture = null;
-    this.#pendingEmits = [];
-    this.#pendingCalls = [];
-    this.#deliver({ t: this.now, ...event } as SimEvent);
-    for (const e of held) this.#deliver(e);
-  }
-
-  /** Runs a timer or tick task with what it sets off held back until its timer call is complete. */
-  async #group(task: () => void | Promise<void>): Promise<void> {
-    if (this.#capture) return task();
-    this.#capture = [];
-    try {
-      await task();
-    } finally {
-      const held = this.#capture ?? [];
-      this.#capture = null;
-      this.#pendingEmits = [];
-      this.#pendingCalls = [];
-      for (const e of held) this.#deliver(e);
-    }
-  }
-
-  #deliver(event: SimEvent): void {
-    for (const listener of [...this.#listeners]) listener(event);
-  }
-
-  #hostLog(level: string, message: string): void {
-    this.#emit({ type: 'log', source: 'host', level, message, ...(REDUNDANT.some((r) => r.test(message)) ? { redundant: true } : {}) });
-  }
-
-  #activity(a: HostActivity): void {
-    switch (a.type) {
-      case 'chat': {
-        const label = a.botDisplayName || (a.slug ? this.host.plugin(a.slug)?.identity.botDisplayName : undefined) || 'Owncast';
-        if (a.slug) this.#botMessages++;
-        if (a.kind === 'sendTo') {
-          const to = this.env.world.chatClients.find((c) => String(c.id) === a.clientId)?.displayName ?? `client ${a.clientId}`;
-          this.#emit({ type: 'chat', ...(a.slug ? { slug: a.slug } : {}), label, kind: 'private', text: a.text, to });
-        } else {
-          this.#emit({ type: 'chat', ...(a.slug ? { slug: a.slug } : {}), label, kind: a.kind, text: a.text });
-        }
-        return;
-      }
-      case 'sse':
-        return this.#emit({ type: 'sse', slug: a.slug, channel: a.channel, event: a.event, data: a.data });
-      case 'emit': {
-        const dropped = a.dropped ? { dropped: a.reason ? `${a.dropped}: ${a.reason}` : a.dropped } : {};
-        const i = this.#pendingEmits.findIndex((e) => e.slug === a.slug && e.eventType === a.eventType);
-        if (i < 0) return this.#emit({ type: 'emit', slug: a.slug, eventType: a.eventType, depth: a.depth, deliveredTo: a.deliveredTo, payload: a.payload, ...dropped });
-        const pending = this.#pendingEmits.splice(i, 1)[0]!;
-        Object.assign(pending, { depth: a.depth, deliveredTo: a.deliveredTo, ...dropped });
-        return;
-      }
-      case 'timer': {
-        if (!a.ok) this.#noteError(a.slug, a.error);
-        const done = { ok: a.ok, ...(a.error ? { error: shortError(a.error) } : {}) };
-        const pending = this.#takePending('timer', a.slug);
-        if (pending) return void Object.assign(pending, { id: a.id }, done);
-        return this.#emit({ type: 'timer', slug: a.slug, id: a.id, ...done });
-      }
-      case 'command': {
-        const done = { command: a.command, invokedAs: a.invokedAs, user: a.user?.displayName ?? null, ok: a.ok, ...(a.error ? { error: shortError(a.error) } : {}) };
-        const pending = this.#takePending('command', a.slug);
-        if (pending) return void Object.assign(pending, done);
-        return this.#emit({ type: 'command', slug: a.slug, ...done });
-      }
-      case 'strike':
-        this.#noteError(a.slug, a.message);
-        return this.#emit({ type: 'strike', slug: a.slug, path: a.path, count: a.count, message: shortError(a.message) });
-      case 'disabled':
-        return this.#emit({ type: 'disabled', slug: a.slug, reason: a.reason });
-      case 'dropped':
-        return;
-    }
-  }
-
-  /**
-   * A command or timer call is starting: report it now, before what it does, and complete
-   * it when the dispatcher says how it went (the input is the dispatcher's envelope).
-   */
-  #callStarting(slug: string, input: string): void {
-    let event: Extract<SimEvent, { type: 'command' } | { type: 'timer' }> | null = null;
-    if (input.startsWith('{"eventType":"chat.command"')) {
-      const payload = (JSON.parse(input) as { payload?: { command?: string; invokedAs?: string; message?: { user?: { displayName?: string } } } }).payload;
-      event = {
-        t: this.now,
-        type: 'command',
-        slug,
-        command: payload?.command ?? '',
-        invokedAs: payload?.invokedAs ?? '',
-        user: payload?.message?.user?.displayName ?? null,
-        ok: true,
-      };
-    } else if (input.startsWith('{"eventType":"timer.fire"')) {
-      event = { t: this.now, type: 'timer', slug, id: /"id":(\d+)/.exec(input)?.[1] ?? '', ok: true };
-    }
-    if (!event) return;
-    this.#pendingCalls.push(event);
-    if (this.#capture) this.#capture.push(event);
-    else this.#deliver(event);
-  }
-
-  #takePending<K extends 'command' | 'timer'>(type: K, slug: string): Extract<SimEvent, { type: K }> | undefined {
-    const i = this.#pendingCalls.findIndex((e) => e.type === type && e.slug === slug);
-    return i < 0 ? undefined : (this.#pendingCalls.splice(i, 1)[0] as Extract<SimEvent, { type: K }>);
-  }
-
-  #emitted(slug: string, eventType: string, payloadJson: string | null): void {
-    const event = { t: this.now, type: 'emit', slug, eventType, depth: 0, deliveredTo: [], payload: clipText(payloadJson ?? 'null') } as Extract<SimEvent, { type: 'emit' }>;
-    this.#pendingEmits.push(event);
-    if (this.#capture) this.#capture.push(event);
-    else this.#deliver(event);
-  }
-
-  #noteError(slug: string, error: string | undefined): void {
-    const r = this.#record(slug);
-    if (r && error) r.lastError = shortError(error);
   }
 
   #record(slug: string): PluginRecord | undefined {
     return this.#records.find((r) => r.slug === slug);
   }
 }
-
-/** Host warnings that repeat what the events already say (a failed call, a disable, a refused fetch). */
-const REDUNDANT = [/^plugin [a-z0-9-]+: .*failed/, /^plugin [a-z0-9-]+: auto-disabled: /, /^plugin "[a-z0-9-]+" auto-disabled after /, /^http_request from "/];
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A path relative to the working directory when it is inside it. */
 function shownPath(cwd: string, path: string): string {
@@ -646,11 +524,6 @@ function filterPath(report: DispatchReport, body: string, strikes: { slug: strin
 
 function failures(report: DispatchReport): NotifyFailure[] {
   return report.notified.filter((n) => !n.ok).map((n) => ({ slug: n.slug, error: shortError(message(n.error)) }));
-}
-
-/** "buggy-filter: on_filter() failed: Error: boom" → "Error: boom": the output names the plugin already. */
-export function shortError(text: string): string {
-  return text.replace(/^[a-z0-9][a-z0-9-]*: \w+\(\) failed: /, '');
 }
 
 function message(err: unknown): string {
