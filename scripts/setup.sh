@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, then builds:
 #   1. Debian packages when any is missing: the engine's compiler (clang-16 for wasm32-wasi) and
-#      Chromium for the browser tests (playwright-core drives it; nothing downloads a browser);
+#      Chromium for the browser tests (playwright-core drives it; nothing downloads a browser) and
+#      tmux for the simulator's pseudo-terminal test;
 #   2. npm packages (npm ci), unless node_modules already matches package-lock.json;
 #   3. the CLI: TypeScript to lib/, then oclif.manifest.json (npm run build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 xz-utils curl chromium)
+packages=(clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 xz-utils curl chromium tmux)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
