@@ -9,15 +9,31 @@ import { enginePath } from '../engine/paths.js';
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 /**
- * Compiles with V8's optimizing tier up front. By default V8 first runs wasm in its
- * baseline tier (Liftoff) and optimizes hot functions later, so a plugin's first calls
- * run several times slower than later ones and can blow a 50 ms filter budget that
- * production (ahead-of-time compiled) would meet. Eager TurboFan compilation costs
- * about 0.7 s once per process and makes every call run at full speed. The flags are
- * restored afterwards so other wasm in the process compiles as usual.
+ * How engines are compiled, from OWNCAST_PLUGIN_WASM_TIERING (read at each compile):
+ * - `eager` (default): V8's optimizing tier up front. By default V8 first runs wasm in its
+ *   baseline tier (Liftoff) and optimizes hot functions later, so a plugin's first calls run
+ *   several times slower than later ones and can blow a 50 ms filter budget that production
+ *   (ahead-of-time compiled) would meet. Eager TurboFan compilation costs about 0.7 s once per
+ *   process and makes every call run at full speed: right for serve, simulate and watch.
+ * - `liftoff`: every function compiled up front with Liftoff (~50 ms), hot ones optimized later
+ *   in the background. First calls pay no compilation and take about what they take on
+ *   optimized code (bench/test-runner.bench.ts): right for one-shot runs such as `test`.
+ * - `lazy`: V8's default, each function compiled with Liftoff on its first call (~10 ms to
+ *   start). The cheapest start, but a first call also pays for compiling what it reaches
+ *   (tens of ms on a loaded machine): for runs that only register() a plugin.
+ * The flags are restored afterwards so other wasm in the process compiles as usual.
  */
-async function compileOptimized(bytes: Uint8Array): Promise<WebAssembly.Module> {
-  if (process.env.OWNCAST_PLUGIN_WASM_TIERING === 'lazy') return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+async function compileModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  const tiering = process.env.OWNCAST_PLUGIN_WASM_TIERING;
+  if (tiering === 'lazy') return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  if (tiering === 'liftoff') {
+    v8.setFlagsFromString('--no-wasm-lazy-compilation');
+    try {
+      return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    } finally {
+      v8.setFlagsFromString('--wasm-lazy-compilation');
+    }
+  }
   v8.setFlagsFromString('--no-liftoff');
   v8.setFlagsFromString('--no-wasm-lazy-compilation');
   try {
@@ -32,7 +48,7 @@ async function compileOptimized(bytes: Uint8Array): Promise<WebAssembly.Module> 
 export function loadEngineModule(path = enginePath('engine.wasm')): Promise<WebAssembly.Module> {
   let mod = compiled.get(path);
   if (!mod) {
-    mod = readFile(path).then((bytes) => compileOptimized(bytes));
+    mod = readFile(path).then((bytes) => compileModule(bytes));
     mod.catch(() => compiled.delete(path));
     compiled.set(path, mod);
   }
@@ -53,7 +69,7 @@ export function compileWasm(bytes: Uint8Array): Promise<WebAssembly.Module> {
   const key = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
   let mod = compiled.get(key);
   if (!mod) {
-    mod = compileOptimized(bytes);
+    mod = compileModule(bytes);
     mod.catch(() => compiled.delete(key));
     compiled.set(key, mod);
   }
