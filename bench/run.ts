@@ -14,6 +14,7 @@ const BENCHES: [file: string, heading: string][] = [
   ['hostile.bench.ts', 'Hostile plugins beside well-behaved ones'],
   ['serve.bench.ts', '`serve` under load'],
   ['simulate.bench.ts', '`simulate`: throughput'],
+  ['test-runner.bench.ts', '`owncast-plugin test`: wall time'],
 ];
 const root = packageRoot();
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
