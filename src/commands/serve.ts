@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {untilInterrupted} from '../lib/cli/interrupt.js'
 
 export default class Serve extends BaseCommand {
   static override summary = 'Run plugins on a local Owncast stand-in with a web console.'
@@ -44,15 +45,7 @@ Exit codes: 0 stopped with Ctrl-C; 2 usage errors, missing files or a busy port.
       watch: flags.watch,
     })
     this.ctx.stdout.write(renderServeBanner(server, {color: this.ctx.color && Boolean(this.ctx.stdout.isTTY)}))
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
-        resolve()
-      }
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
-    })
+    await untilInterrupted()
     this.ctx.stderr.write('stopping…\n')
     await server.close()
   }

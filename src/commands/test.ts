@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {untilInterrupted} from '../lib/cli/interrupt.js'
 import {renderError, renderWarnings} from '../lib/cli/render-error.js'
 
 const REPORTERS = ['pretty', 'json', 'junit', 'tap']
@@ -85,15 +86,7 @@ Exit codes: 0 every scenario passed; 1 a scenario failed; 2 setup errors (a miss
         },
       })
       await watcher.ready
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop)
-          process.off('SIGTERM', stop)
-          resolve()
-        }
-        process.on('SIGINT', stop)
-        process.on('SIGTERM', stop)
-      })
+      await untilInterrupted()
       await watcher.close()
       return undefined
     }

@@ -4,23 +4,14 @@
 // and import only what an Owncast host provides, with the production signatures.
 
 import { findModuleCalls } from '../compiler/scan.js';
+import { ENGINE_EXPORTS } from '../host/instance.js';
 import { hostFunctionSpecs, HOST_NAMESPACE, type HostFunctionSpec } from '../engine/host-functions.js';
 import { readWasmSummary, type FuncType } from '../engine/wasm-sections.js';
 
 export const SDK_MODULE = '@owncast/plugin-sdk';
 
 /** The nine exports of the production JS engine. */
-export const ENGINE_EXPORTS = [
-  'register',
-  'on_event',
-  'on_filter',
-  'on_http_request',
-  'on_auth_check',
-  'on_tab_content',
-  'on_page_content',
-  'on_page_styles',
-  'on_page_scripts',
-] as const;
+export { ENGINE_EXPORTS };
 
 export interface ScriptReport {
   /** Fits the shared-engine contract. */

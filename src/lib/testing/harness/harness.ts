@@ -11,7 +11,7 @@ import { SseHub } from '../../devserver/http/index.js';
 import { ManualScheduler, type ChatDispatchReport, type DispatchReport } from '../../host/dispatch/index.js';
 import { createRecordingEnv, type EnvSeed, type RecordingEnv } from '../../host/env/index.js';
 import { PluginHost, type LoadedPlugin } from '../../host/host.js';
-import type { LoadedSource } from '../../host/manager/index.js';
+import { toPluginSource, type LoadedSource } from '../../host/manager/index.js';
 import type { Given, PluginGiven } from '../scenario.js';
 import { EffectLog } from './effects.js';
 import { fixtureHttpService } from './fixture-http.js';
@@ -131,16 +131,7 @@ export class ScenarioHarness {
             (declared.length ? ` (it declares ${declared.join(', ')})` : ''),
         );
       }
-      await this.host.load({
-        manifestJson: source.manifestJson,
-        ...(source.script !== undefined ? { script: source.script } : {}),
-        ...(source.wasm !== undefined ? { wasm: source.wasm } : {}),
-        ...(source.sourceMap !== undefined ? { sourceMap: source.sourceMap } : {}),
-        ...(source.sourceMapFile !== undefined ? { sourceMapFile: source.sourceMapFile } : {}),
-        assets: source.assets,
-        publicFiles: source.publicFiles,
-        configOverrides: { ...seeds.get(source.slug)?.config },
-      });
+      await this.host.load(toPluginSource(source, { ...seeds.get(source.slug)?.config }));
     }
     for (const [slug, seed] of seeds) seedPluginStorage(this, slug, seed);
     this.sampleMemory();
