@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { createContext } from '../../context.js';
 import { errorMessage } from '../../host/functions/common.js';
 import type { ChatDispatchReport, DispatchReport } from '../../host/dispatch/index.js';
+import type { HostUser } from '../../host/env/types.js';
 import { ScenarioHarness } from '../harness/harness.js';
 import type { SlugFilter } from '../harness/effects.js';
 import type { Failure } from '../results.js';
@@ -207,7 +208,7 @@ export class PluginHarness implements Effects, AsyncDisposable {
     }
     const path = req.path.startsWith('/') ? req.path : `/${req.path}`;
     const reply = await this.#h.http(
-      { method: (req.method ?? 'GET').toUpperCase(), path, headers, body, authenticated: req.authenticated === true, user: (req.user ?? null) as never },
+      { method: (req.method ?? 'GET').toUpperCase(), path, headers, body, authenticated: req.authenticated === true, user: (req.user ?? null) as HostUser | null },
       req.plugin,
     );
     const text = reply.body;
