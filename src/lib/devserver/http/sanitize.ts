@@ -4,11 +4,21 @@
 // attributes: no scripts, styles, forms or frames, no event handlers, and links only to
 // http(s), mailto or relative URLs. Its `url` and `icon` must be http(s) or relative.
 
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+
+import type sanitizeHtmlType from 'sanitize-html';
 
 import type { ActionButton } from '../../manifest/index.js';
 
-const ACTION_HTML: sanitizeHtml.IOptions = {
+// sanitize-html (and its HTML parser) loads on the first button with html, not whenever the
+// HTTP server's modules are imported: `owncast-plugin test` imports them and never needs it.
+let sanitizer: typeof sanitizeHtmlType | undefined;
+function sanitizeHtml(html: string, options: sanitizeHtmlType.IOptions): string {
+  sanitizer ??= createRequire(import.meta.url)('sanitize-html') as typeof sanitizeHtmlType;
+  return sanitizer(html, options);
+}
+
+const ACTION_HTML: sanitizeHtmlType.IOptions = {
   allowedTags: [
     'a', 'abbr', 'b', 'blockquote', 'br', 'code', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'li',
     'ol', 'p', 'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul',
