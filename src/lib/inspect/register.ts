@@ -6,20 +6,12 @@
 import { PluginError } from '../errors.js';
 import { parseManifest, type Manifest } from '../manifest/index.js';
 import { createRecordingEnv } from '../host/env/index.js';
-import { PluginHost } from '../host/host.js';
+import { PluginHost, type PluginSource } from '../host/host.js';
 import { AgreementError, checkRegistration } from '../host/manager/agreement.js';
-import type { FileSource, PluginCommand } from '../host/types.js';
+import type { PluginCommand } from '../host/types.js';
 
-export interface RegisterInput {
-  /** The manifest text, verbatim (the engine's config `manifest`). */
-  manifestJson: string;
-  script?: string;
-  wasm?: Uint8Array;
-  sourceMap?: string;
-  sourceMapFile?: string;
-  assets?: FileSource | null;
-  publicFiles?: FileSource | null;
-}
+/** What register() runs on: a plugin source as the host loads it, without admin config. */
+export type RegisterInput = Omit<PluginSource, 'configOverrides'>;
 
 export interface RegisterReport {
   /** register() ran and the host's agreement checks pass: the host would load it. */

@@ -3,7 +3,7 @@
 // as in production; a request no fixture matches fails (the plugin's fetch sees an error).
 
 import type { HttpService } from '../host/offthread/http/index.js';
-import { refuseUrl } from '../host/offthread/http/policy.js';
+import { checkRequestUrl } from '../host/offthread/http/policy.js';
 import type { HttpFixture } from './script.js';
 
 /** One outbound request and how it was answered. */
@@ -32,14 +32,8 @@ export function fixtureHttpService(fixtures: readonly HttpFixture[], report: (re
         report({ slug: req.slug, method, url: req.url, error });
         return { error };
       };
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch {
-        return fail(`invalid URL ${JSON.stringify(req.url)}`);
-      }
-      const refused = refuseUrl(url, req.allowedHosts);
-      if (refused) return fail(refused);
+      const checked = checkRequestUrl(req.url, req.allowedHosts);
+      if ('error' in checked) return fail(checked.error);
       const fixture = fixtures.find((f) => (f.method === '' || f.method === method) && urlGlobMatches(f.url, req.url));
       if (!fixture) return fail(`no httpResponses entry in the script matches ${method} ${req.url} (the simulator never uses the network)`);
       report({ slug: req.slug, method, url: req.url, status: fixture.status });

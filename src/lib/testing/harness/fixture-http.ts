@@ -5,7 +5,7 @@
 // the manifest's allowedHosts still apply, as they do in production.
 
 import type { HttpService } from '../../host/offthread/http/index.js';
-import { refuseUrl } from '../../host/offthread/http/policy.js';
+import { checkRequestUrl } from '../../host/offthread/http/policy.js';
 import type { HttpFixture } from '../scenario.js';
 import { urlGlobMatches } from './url-glob.js';
 
@@ -23,14 +23,8 @@ const decoder = new TextDecoder();
 export function fixtureHttpService(fixtures: readonly HttpFixture[], record: (request: RecordedRequest) => void): HttpService {
   return {
     request(req) {
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch {
-        return { error: `invalid URL ${JSON.stringify(req.url)}` };
-      }
-      const refused = refuseUrl(url, req.allowedHosts);
-      if (refused) return { error: refused };
+      const checked = checkRequestUrl(req.url, req.allowedHosts);
+      if ('error' in checked) return checked;
       const method = req.method.toUpperCase();
       record({ slug: req.slug, url: req.url, method, body: req.body ? decoder.decode(req.body) : '' });
       const fixture = fixtures.find((f) => (f.method === '' || f.method.toUpperCase() === method) && urlGlobMatches(f.url, req.url));

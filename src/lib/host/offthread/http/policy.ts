@@ -15,5 +15,17 @@ export function refuseUrl(url: URL, allowedHosts: readonly string[]): string | n
   return null;
 }
 
+/** The request's URL parsed and checked against allowedHosts, or why it may not be requested. */
+export function checkRequestUrl(raw: string, allowedHosts: readonly string[]): { url: URL } | { error: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: `invalid URL ${JSON.stringify(raw)}` };
+  }
+  const refused = refuseUrl(url, allowedHosts);
+  return refused ? { error: refused } : { url };
+}
+
 export const deadlineError = () => 'HTTP request exceeded the call deadline';
 export const tooLargeError = (limit: number) => `HTTP response body exceeds ${limit} bytes`;

@@ -5,7 +5,7 @@
 
 import { siblingEntry } from '../entry.js';
 import { createSyncWorker, type SyncWorker } from '../sync-worker.js';
-import { deadlineError, MAX_HOPS, MAX_RESPONSE_BYTES, refuseUrl } from './policy.js';
+import { checkRequestUrl, deadlineError, MAX_HOPS, MAX_RESPONSE_BYTES } from './policy.js';
 import type { HttpResult, HttpWorkerRequest } from './protocol.js';
 
 export type { HttpResponse, HttpResult } from './protocol.js';
@@ -56,14 +56,9 @@ export function createHttpService(opts: HttpServiceOptions = {}): HttpService {
   return {
     request(req) {
       if (closed) return { error: 'the HTTP service is closed' };
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch {
-        return { error: `invalid URL ${JSON.stringify(req.url)}` };
-      }
-      const refused = refuseUrl(url, req.allowedHosts);
-      if (refused) return { error: refused };
+      const checked = checkRequestUrl(req.url, req.allowedHosts);
+      if ('error' in checked) return checked;
+      const { url } = checked;
       const remaining = req.deadlineAt - performance.now();
       if (remaining <= 0) return { error: deadlineError() };
 
