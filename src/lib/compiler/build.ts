@@ -24,6 +24,15 @@ export interface BuildOptions {
   imports?: ImportsMode
   /** Where to write; default `<dir>/dist`. Relative to `ctx.cwd`. */
   outDir?: string
+  /** How the entry is bundled; default {@link bundlePlugin} (`watch` passes an incremental esbuild context's). */
+  bundle?: (ctx: Context, options: BundleOptions) => Promise<BundleResult>
+}
+
+/** What {@link bundlePlugin} bundles: the entry, the output file it is named after, the project directory. */
+export interface BundleOptions {
+  entry: string
+  outFile: string
+  workingDir: string
 }
 
 export interface BuiltFile {
@@ -66,7 +75,7 @@ export interface BundleResult {
 }
 
 /** The esbuild options every plugin is bundled with (production's reference CLI, plus resolution fixes). */
-function esbuildOptions(entry: string, outFile: string, workingDir: string) {
+export function esbuildOptions(entry: string, outFile: string, workingDir: string) {
   return {
     entryPoints: [entry],
     outfile: outFile,
@@ -96,12 +105,25 @@ function esbuildOptions(entry: string, outFile: string, workingDir: string) {
  * something the engine cannot run: Node built-ins, `import()`, top-level `await`, or a `require`
  * other than `@owncast/plugin-sdk` that survives bundling.
  */
-export async function bundlePlugin(ctx: Context, options: {entry: string; outFile: string; workingDir: string}): Promise<BundleResult> {
+export async function bundlePlugin(ctx: Context, options: BundleOptions): Promise<BundleResult> {
   const esbuild = await import('esbuild')
-  const {entry, outFile, workingDir} = options
+  return checkedBundle(ctx, options, () => esbuild.build(esbuildOptions(options.entry, options.outFile, options.workingDir)))
+}
+
+/**
+ * Runs one bundling with {@link esbuildOptions} (a one-shot build, or an incremental context's
+ * `rebuild()`) and applies what every bundle gets: esbuild's errors as located diagnostics, and
+ * the checks for module calls the engine cannot satisfy. Throws a {@link UserError} (exit 1).
+ */
+export async function checkedBundle(
+  ctx: Context,
+  options: BundleOptions,
+  run: () => Promise<import('esbuild').BuildResult>,
+): Promise<BundleResult> {
+  const {outFile, workingDir} = options
   let result
   try {
-    result = await esbuild.build(esbuildOptions(entry, outFile, workingDir))
+    result = await run()
   } catch (error) {
     const failure = error as {errors?: import('esbuild').Message[]; warnings?: import('esbuild').Message[]}
     if (!Array.isArray(failure.errors)) throw error
@@ -208,7 +230,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   const scriptFile = path.join(outDir, 'plugin.js')
   ctx.logger.info(`Building ${manifest.slug} from ${displayPath(ctx, entry)} (target ${target})`)
 
-  const bundle = await bundlePlugin(ctx, {entry, outFile: scriptFile, workingDir: dir})
+  const bundle = await (options.bundle ?? bundlePlugin)(ctx, {entry, outFile: scriptFile, workingDir: dir})
   // The lint engine (the same as lint-manifest and package) with the bundle at hand: what the
   // host would refuse at load (a filter without chat.filter...) fails the build; the rest warns.
   const lint = lintManifest(manifestResult.source, {
