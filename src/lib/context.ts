@@ -1,5 +1,5 @@
-import {fileURLToPath} from 'node:url'
 import path from 'node:path'
+import {packageRoot} from './engine/paths.js'
 
 /**
  * The typed dependencies library functions take as their first parameter, instead of reaching
@@ -90,9 +90,9 @@ export function createCaptureStream(): OutputStream & {text(): string} {
   }
 }
 
-/** Where this package is installed: two levels above `lib/lib/context.js` (or `src/lib/context.ts`). */
+/** Where this package is installed (the CLI bundle's chunks sit deeper than lib/lib/context.js). */
 export function defaultToolRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+  return packageRoot()
 }
 
 function parseLogLevel(value: string | undefined): LogLevel | undefined {

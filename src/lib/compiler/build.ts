@@ -188,23 +188,9 @@ type BuildPluginWasm = (opts: {
   permissions: string[]
 }) => Promise<{wasm: Uint8Array; preEvaluated: boolean; notes: string[]}>
 
-/** Loads the wasm builder (src/lib/engine/plugin-wasm.ts) only when the wasm target is used. */
+/** Loads the wasm builder (src/lib/engine/plugin-wasm.ts: binaryen, Wizer) only when the wasm target is used. */
 async function loadWasmBuilder(): Promise<BuildPluginWasm> {
-  const specifier = '../engine/plugin-wasm.js'
-  try {
-    const mod = (await import(specifier)) as {buildPluginWasm: BuildPluginWasm}
-    return mod.buildPluginWasm
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('plugin-wasm')) {
-      throw new UserError('The wasm target is not available in this build of owncast-plugin', {
-        code: 'WASM_TARGET_UNAVAILABLE',
-        nextSteps: ['Build with --target js (the default): the Owncast server runs plugin.js on its shared engine'],
-        cause: error,
-      })
-    }
-    throw error
-  }
+  return (await import('../engine/plugin-wasm.js')).buildPluginWasm
 }
 
 async function writeOutput(ctx: Context, file: string, data: string | Uint8Array, kind: BuiltFile['kind']): Promise<BuiltFile> {
@@ -247,6 +233,8 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
       nextSteps: ['Fix the errors above: the Owncast server refuses to load the plugin otherwise'],
     })
   }
+  const typed = await typing
+  if (typed && typed.errors > 0 && typecheckMode === 'error') throw typecheckFailed(ctx, typed)
   let wasm: Awaited<ReturnType<BuildPluginWasm>> | undefined
   if (target === 'wasm') {
     const buildPluginWasm = await loadWasmBuilder()

@@ -1,21 +1,27 @@
 import { existsSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { build } from "esbuild";
+
+import { packageRoot } from "../engine/paths.js";
 
 export interface BuildSdkRuntimeOptions {
   /** Minify the script (identifiers, whitespace, syntax). Default false. */
   minify?: boolean;
 }
 
-/** The runtime's entry file: the TypeScript source, or its compiled form next to this module. */
+/**
+ * The runtime's entry file: the TypeScript source when this module runs from src/, else tsc's
+ * compiled form under lib/lib/ (also when this runs from the CLI bundle, which has no runtime/).
+ */
 export function sdkRuntimeEntry(): string {
-  for (const name of ["index.ts", "index.js"]) {
-    const file = fileURLToPath(new URL(`./runtime/${name}`, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  throw new Error("SDK runtime sources not found next to build-runtime");
+  const fromSource = fileURLToPath(import.meta.url).endsWith(".ts");
+  const file = fromSource
+    ? join(packageRoot(), "src", "lib", "sdk", "runtime", "index.ts")
+    : join(packageRoot(), "lib", "lib", "sdk", "runtime", "index.js");
+  if (!existsSync(file)) throw new Error(`SDK runtime sources not found: ${file}`);
+  return file;
 }
 
 /**

@@ -1,18 +1,30 @@
-// Where the code for a worker thread or a helper process comes from. Built, it is the .js
-// file beside the caller in lib/. From source (vitest, tsx), it is the .ts file beside the
-// caller, and Node needs tsx's loader to run it: worker threads ignore `--import` in
+// Where the code for a worker thread or a helper process comes from. Built, it is tsc's .js
+// output under lib/lib/ — also when the caller runs from the CLI bundle (lib/cli/bundle), whose
+// chunks have no modules beside them. From source (vitest, tsx), it is the .ts file under
+// src/lib/, and Node needs tsx's loader to run it: worker threads ignore `--import` in
 // execArgv on Node 20, so a worker registers the loader itself before importing the entry.
 
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+import { packageRoot } from '../../engine/paths.js';
 
 export interface ModuleEntry {
   /** Absolute file path. */
   path: string;
   /** A TypeScript source file (running from src/), which needs tsx's loader. */
   typescript: boolean;
+}
+
+const FROM_SOURCE = fileURLToPath(import.meta.url).endsWith('.ts');
+
+/** A module of src/lib by its path there without extension, e.g. `host/threaded/host-worker`. */
+export function libModule(path: string): ModuleEntry {
+  return FROM_SOURCE
+    ? { path: join(packageRoot(), 'src', 'lib', `${path}.ts`), typescript: true }
+    : { path: join(packageRoot(), 'lib', 'lib', `${path}.js`), typescript: false };
 }
 
 /** The module `name` (no extension) next to the module whose import.meta.url is `from`. */

@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 
 import type { HostActivity } from '../activity.js';
-import { siblingEntry, startWorker } from '../offthread/entry.js';
+import { libModule, startWorker } from '../offthread/entry.js';
 import { CallBoardReader, createCallBoardMemory } from './call-board.js';
 import { shareEngineModule, sharedEngineModule } from './engine-share.js';
 import type { HostRequest, HostWorkerData, HostWorkerOptions, MainMessage, WorkerMessage } from './protocol.js';
@@ -112,7 +112,7 @@ export class Generation {
     // read now, not when constructed: the generation before may have sent it meanwhile
     const engineModule = sharedEngineModule();
     if (engineModule) data = { ...data, engineModule };
-    const worker = startWorker(siblingEntry(import.meta.url, 'host-worker'), { workerData: data, name: `owncast-plugin host ${this.number}` });
+    const worker = startWorker(libModule('host/threaded/host-worker'), { workerData: data, name: `owncast-plugin host ${this.number}` });
     this.#worker = worker;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => die(new Error(`it did not start within ${BOOT_TIMEOUT_MS / 1000} s`)), BOOT_TIMEOUT_MS).unref();

@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { renderError, renderWarnings } from '../../cli/render-error.js';
 import { createContext } from '../../context.js';
+import { packageRoot } from '../../engine/paths.js';
 import { UserError } from '../../errors.js';
 import { issueDiagnostic, parseScenarioFile, TESTS_DIR } from '../load/index.js';
 import { PrettyReporter, renderJson, renderJunit, renderSummary, renderTap, type ReporterName } from '../report/index.js';
@@ -58,7 +59,7 @@ export interface RunScenariosOptions extends TestScenariosOptions {
 
 /** This package's own code (compiled or not): frames in it are not the caller. */
 const OWN_DIRS = (() => {
-  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const root = packageRoot();
   return [join(root, 'lib') + sep, join(root, 'src') + sep];
 })();
 

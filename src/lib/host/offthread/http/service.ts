@@ -3,7 +3,7 @@
 // checked here as well, so a refused request never reaches the worker, let alone the
 // network; the worker checks every hop again.
 
-import { siblingEntry } from '../entry.js';
+import { libModule } from '../entry.js';
 import { createSyncWorker, type SyncWorker } from '../sync-worker.js';
 import { checkRequestUrl, deadlineError, MAX_HOPS, MAX_RESPONSE_BYTES } from './policy.js';
 import type { HttpResult, HttpWorkerRequest } from './protocol.js';
@@ -51,7 +51,7 @@ export function createHttpService(opts: HttpServiceOptions = {}): HttpService {
   // Started on first use (or warm()): most plugins never fetch.
   let worker: SyncWorker | null = null;
   let closed = false;
-  const start = () => (worker ??= createSyncWorker({ entry: siblingEntry(import.meta.url, 'worker'), name: 'owncast-plugin http' }));
+  const start = () => (worker ??= createSyncWorker({ entry: libModule('host/offthread/http/worker'), name: 'owncast-plugin http' }));
 
   return {
     request(req) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { siblingEntry } from '../entry.js';
+import { libModule } from '../entry.js';
 import { createSyncWorker, type SyncWorker } from '../sync-worker.js';
 import type { SqlBrokerData } from './broker.js';
 import { goJsonString } from './go-json.js';
@@ -75,10 +75,10 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
   const scratchDir = opts.dataDir === null ? mkdtempSync(join(tmpdir(), 'owncast-plugin-sql-')) : null;
   if (scratchDir) trackScratch(scratchDir);
   const data: SqlBrokerData = {
-    child: siblingEntry(import.meta.url, 'child'),
+    child: libModule('host/offthread/sql/child'),
     config: { dataDir: opts.dataDir, scratchDir, timeoutMs },
   };
-  const worker: SyncWorker = createSyncWorker({ entry: siblingEntry(import.meta.url, 'broker'), workerData: data, name: 'owncast-plugin sql' });
+  const worker: SyncWorker = createSyncWorker({ entry: libModule('host/offthread/sql/broker'), workerData: data, name: 'owncast-plugin sql' });
   let closed = false;
 
   const run = (op: 'exec' | 'query', slug: string, requestJson: string): string => {
