@@ -1,0 +1,241 @@
+import {readFileSync, statSync} from 'node:fs'
+import path from 'node:path'
+import type ts from 'typescript'
+import {codeFrame} from '../cli/code-frame.js'
+import type {Context} from '../context.js'
+import {type Diagnostic, UserError} from '../errors.js'
+import {displayPath} from '../manifest/load.js'
+import {sdkDeclarationsPath} from '../sdk/paths.js'
+import {ENTRY_CANDIDATES} from './entry.js'
+import {planTypecheck} from './typecheck-config.js'
+
+type TypeScript = typeof ts
+
+/** One problem TypeScript found, as plain data (it crosses threads). */
+export interface TypeDiagnostic {
+  category: 'error' | 'warning'
+  /** TypeScript's number for it: 2322 for TS2322. */
+  code: number
+  /** The first line of the message. */
+  text: string
+  /** The rest of TypeScript's message chain. */
+  notes: string[]
+  /** Other places the message refers to ("'x' is declared here"). */
+  related: {text: string; file?: string; line?: number; column?: number}[]
+  /** Absolute path. */
+  file?: string
+  /** 1-based. */
+  line?: number
+  /** 1-based. */
+  column?: number
+  length?: number
+  /** The code frame, from the text that was checked. */
+  frame?: string
+}
+
+/** The outcome of one type check, as plain data. */
+export interface TypecheckResult {
+  /** False when there was nothing to check: a JavaScript plugin (or no entry at all). */
+  checked: boolean
+  diagnostics: TypeDiagnostic[]
+  errors: number
+  /** The project's own files in the program (not the standard library or the SDK's declarations). */
+  files: number
+  durationMs: number
+  /**
+   * What an earlier check left that this one reused: `program` (the previous check in this
+   * checker), `buildinfo` (the .tsbuildinfo of an earlier run) or `none`.
+   */
+  reused: 'program' | 'buildinfo' | 'none'
+}
+
+export interface TypecheckerOptions {
+  /** Absolute path of the plugin project. */
+  dir: string
+  /** The incremental state. Default `<dir>/dist/.tsbuildinfo` (beside the build output). */
+  buildInfoFile?: string
+}
+
+export interface Typechecker {
+  /**
+   * Checks the project as it is on disk now, reusing what the previous check computed, and
+   * writes TypeScript's incremental state unless `save` is false (then {@link save} does).
+   */
+  check(request?: {entry?: string; save?: boolean}): TypecheckResult
+  /** Writes the incremental state of the last check (`build` does once the build succeeded). */
+  save(): void
+}
+
+const TS_SOURCE = /\.[cm]?tsx?$/
+const DECLARATION = /\.d\.[cm]?ts$/
+
+/** A TypeScript source file (not a declaration file). */
+export function isTypeScriptSource(file: string): boolean {
+  return TS_SOURCE.test(file) && !DECLARATION.test(file)
+}
+
+/** Loads the compiler (a few hundred ms): only when something is to be type-checked. */
+export async function loadTypescript(): Promise<TypeScript> {
+  return (await import('typescript')).default
+}
+
+function findEntrySync(dir: string): string | undefined {
+  return ENTRY_CANDIDATES.map((c) => path.join(dir, c)).find((f) => statSync(f, {throwIfNoEntry: false})?.isFile())
+}
+
+interface CachedFile {
+  stamp: string
+  sourceFile: ts.SourceFile
+}
+
+/**
+ * A compiler host that hands out the same SourceFile for a file that has not changed (same
+ * mtime, ctime and size), so a later program reuses the parse (and binding) of everything
+ * unchanged: the standard library, the SDK's declarations, untouched modules.
+ */
+function cachingHost(ts: TypeScript, options: ts.CompilerOptions, cache: Map<string, CachedFile>): ts.CompilerHost {
+  const host = ts.createIncrementalCompilerHost(options, ts.sys)
+  const getSourceFile = host.getSourceFile.bind(host)
+  host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
+    const st = statSync(fileName, {throwIfNoEntry: false})
+    const lv = languageVersionOrOptions
+    const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}`
+    const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
+    const hit = cache.get(key)
+    if (hit && st && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile
+    const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile)
+    if (sourceFile && st) cache.set(key, {stamp, sourceFile})
+    else cache.delete(key)
+    return sourceFile
+  }
+  return host
+}
+
+function toTypeDiagnostic(ts: TypeScript, d: ts.Diagnostic): TypeDiagnostic {
+  const [text = '', ...rest] = ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')
+  const notes = rest.map((l) => l.trimEnd())
+  const related = (d.relatedInformation ?? []).map((r) => {
+    const message = ts.flattenDiagnosticMessageText(r.messageText, ' ')
+    if (!r.file || r.start === undefined) return {text: message}
+    const pos = r.file.getLineAndCharacterOfPosition(r.start)
+    return {text: message, file: path.resolve(r.file.fileName), line: pos.line + 1, column: pos.character + 1}
+  })
+  const category = d.category === ts.DiagnosticCategory.Warning ? 'warning' : 'error'
+  const base = {category, code: d.code, text: `${text} ts(${d.code})`, notes, related} as const
+  if (!d.file || d.start === undefined) return base
+  const pos = d.file.getLineAndCharacterOfPosition(d.start)
+  const line = pos.line + 1
+  const column = pos.character + 1
+  const length = Math.max(1, d.length ?? 1)
+  return {...base, file: path.resolve(d.file.fileName), line, column, length, frame: codeFrame(d.file.text, line, column, {length})}
+}
+
+/**
+ * A type checker for one plugin project that keeps its state between checks: the previous
+ * program (unchanged files are not parsed or checked again) and, on disk, TypeScript's
+ * incremental state (`.tsbuildinfo`), which the first check of a new checker starts from.
+ *
+ * A JavaScript entry is checked only when the project's tsconfig.json sets `checkJs` or when it
+ * imports TypeScript files. `build` creates one per build; `watch` keeps one in a worker thread
+ * (see {@link createBackgroundTypechecker} in typecheck-worker.ts).
+ */
+export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): Typechecker {
+  const dir = path.resolve(options.dir)
+  const buildInfoFile = options.buildInfoFile ?? path.join(dir, 'dist', '.tsbuildinfo')
+  const extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>()
+  let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined
+  let host: {key: string; host: ts.CompilerHost} | undefined
+
+  return {
+    check(request = {}) {
+      const started = performance.now()
+      const entry = request.entry ?? findEntrySync(dir)
+      const done = (result: Omit<TypecheckResult, 'durationMs'>): TypecheckResult => ({...result, durationMs: Math.round(performance.now() - started)})
+      if (!entry) return done({checked: false, diagnostics: [], errors: 0, files: 0, reused: 'none'})
+
+      const plan = planTypecheck(ts, {dir, entry, buildInfoFile, extendedConfigCache})
+      const key = JSON.stringify(plan.options)
+      if (host?.key !== key) {
+        // Other options can mean other parses; start from the cache on disk instead.
+        host = {key, host: cachingHost(ts, plan.options, new Map())}
+        previous = undefined
+      }
+      const fromDisk = previous
+        ? undefined
+        : ts.readBuilderProgram(plan.options, {
+            useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+            getCurrentDirectory: () => dir,
+            readFile: (f) => ts.sys.readFile(f),
+          })
+      const reused = previous ? 'program' : fromDisk ? 'buildinfo' : 'none'
+      const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(plan.rootNames, plan.options, host.host, previous ?? fromDisk, plan.configErrors)
+      previous = builder
+
+      const sdk = sdkDeclarationsPath()
+      const program = builder.getProgram()
+      const own = program
+        .getSourceFiles()
+        .filter((f) => !program.isSourceFileDefaultLibrary(f) && path.resolve(f.fileName) !== sdk && !f.fileName.includes('/node_modules/'))
+      const wanted = isTypeScriptSource(entry) || plan.checkJs || own.some((f) => isTypeScriptSource(f.fileName))
+      if (!wanted) return done({checked: false, diagnostics: [], errors: 0, files: 0, reused})
+
+      const found: ts.Diagnostic[] = [...builder.getConfigFileParsingDiagnostics(), ...builder.getOptionsDiagnostics()]
+      const syntactic = builder.getSyntacticDiagnostics()
+      found.push(...syntactic)
+      // As tsc: semantic errors only when the code parses.
+      if (!syntactic.some((d) => d.category === ts.DiagnosticCategory.Error)) {
+        found.push(...builder.getGlobalDiagnostics(), ...builder.getSemanticDiagnostics())
+      }
+      if (request.save ?? true) builder.emit() // with noEmit: only the .tsbuildinfo
+
+      const diagnostics = found
+        .filter((d) => (d.category === ts.DiagnosticCategory.Error || d.category === ts.DiagnosticCategory.Warning) && !plan.ignoredCodes.has(d.code))
+        .map((d) => toTypeDiagnostic(ts, d))
+      const errors = diagnostics.filter((d) => d.category === 'error').length
+      return done({checked: true, diagnostics, errors, files: own.length, reused})
+    },
+    save() {
+      previous?.emit()
+    },
+  }
+}
+
+/**
+ * Whether a project asks for its JavaScript to be type-checked (tsconfig.json sets `checkJs`),
+ * read without loading the compiler: a JavaScript plugin otherwise builds without it.
+ */
+export function mentionsCheckJs(dir: string): boolean {
+  try {
+    return /"checkJs"\s*:\s*true/.test(readFileSync(path.join(dir, 'tsconfig.json'), 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+/** The type problems as diagnostics to print: paths relative to the working directory. */
+export function typecheckDiagnostics(ctx: Context, diagnostics: readonly TypeDiagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => ({
+    text: d.text,
+    ...(d.file === undefined ? {} : {file: displayPath(ctx, d.file)}),
+    ...(d.line === undefined ? {} : {line: d.line}),
+    ...(d.column === undefined ? {} : {column: d.column}),
+    ...(d.frame ? {frame: d.frame} : {}),
+    ...(d.notes.length + d.related.length > 0 ? {notes: [...d.notes, ...d.related.map((r) => relatedNote(ctx, r))]} : {}),
+  }))
+}
+
+function relatedNote(ctx: Context, r: TypeDiagnostic['related'][number]): string {
+  return r.file === undefined ? r.text : `${displayPath(ctx, r.file)}:${r.line}:${r.column}: ${r.text}`
+}
+
+/** The error a build fails with when the code has type errors (exit 1, like any compile error). */
+export function typecheckFailed(ctx: Context, result: TypecheckResult): UserError {
+  const errors = result.diagnostics.filter((d) => d.category === 'error')
+  const n = errors.length
+  return new UserError(`Type check failed with ${n} error${n === 1 ? '' : 's'}`, {
+    exitCode: 1,
+    code: 'TYPECHECK_FAILED',
+    diagnostics: typecheckDiagnostics(ctx, errors),
+    nextSteps: ['Fix the errors above (your editor shows them too), or build without type checking: owncast-plugin build --no-typecheck'],
+  })
+}
