@@ -1,12 +1,16 @@
-import {type JsonNode, pointerToken} from './json.js'
+import {type JsonNode, pointerToken, toPlainValue} from './json.js'
 import type {Manifest} from './types.js'
 
 /**
  * Decodes a parsed JSON document into a {@link Manifest} with the semantics of Go's
  * `json.Unmarshal` into the production `Manifest` struct: keys match fields exactly or
- * case-insensitively, unknown keys are ignored, `null` leaves the zero value, the last duplicate
- * wins, and a value of the wrong type is an `UnmarshalTypeError` (the first one is reported, but
- * decoding goes on). Positions of decoded values are recorded for error reporting.
+ * case-insensitively (Unicode simple folding: `ſ` is an `s`, the Kelvin sign a `k`), unknown keys
+ * are ignored, and a value of the wrong type is an `UnmarshalTypeError` (the first one is
+ * reported, but decoding goes on). A key that appears again decodes into what the first one
+ * left, as Go does: `null` leaves a string, number, bool or struct as it was (and empties a
+ * slice or map), a struct takes only the fields written again, a slice decodes element by
+ * element into the elements already there, and a map keeps its other entries. Positions of
+ * decoded values are recorded for error reporting.
  */
 
 type Schema =
@@ -184,7 +188,8 @@ export function decodeManifest(root: JsonNode): DecodeResult {
   const record = (canonical: string, origin: Origin) => origins.set(canonical, origin)
 
   /**
-   * Decodes `node` against `schema`. `structName` and `fieldPath` build Go's error context:
+   * Decodes `node` against `schema` into `prev`, the value already there (a key seen before),
+   * as Go does. `structName` and `fieldPath` build Go's error context:
    * "Go struct field <structName>.<fieldPath> of type <T>".
    */
   const decode = (
@@ -194,7 +199,14 @@ export function decodeManifest(root: JsonNode): DecodeResult {
     pointer: string,
     structName: string | undefined,
     fieldPath: string[],
+    prev: unknown = zeroOf(schema),
   ): unknown => {
+    const keeps = schema.kind === 'string' || schema.kind === 'bool' || schema.kind === 'int' || schema.kind === 'struct'
+    // null into a value Go cannot set to nil leaves it, and where it came from, as it was
+    if (node.type === 'null' && keeps) {
+      if (!origins.has(canonical)) record(canonical, {pointer, offset: node.offset})
+      return prev
+    }
     record(canonical, {pointer, offset: node.offset})
     const typeError = (what = jsonKindOf(node), goType = goTypeOf(schema)) => {
       const where =
@@ -202,7 +214,7 @@ export function decodeManifest(root: JsonNode): DecodeResult {
           ? `Go value of type ${goType}`
           : `Go struct field ${structName}.${fieldPath.join('.')} of type ${goType}`
       typeErrors.push({message: `json: cannot unmarshal ${what} into ${where}`, origin: {pointer, offset: node.offset}, rule: 'json-type'})
-      return zeroOf(schema)
+      return prev
     }
     if (node.type === 'null' && schema.kind !== 'any') return zeroOf(schema)
 
@@ -222,14 +234,16 @@ export function decodeManifest(root: JsonNode): DecodeResult {
       }
       case 'slice': {
         if (node.type !== 'array') return typeError()
+        const before = prev as unknown[]
         return node.items.map((item, index) =>
-          decode(item, schema.elem, `${canonical}/${index}`, `${pointer}/${index}`, structName, fieldPath),
+          decode(item, schema.elem, `${canonical}/${index}`, `${pointer}/${index}`, structName, fieldPath, index < before.length ? before[index] : undefined),
         )
       }
       case 'keyedSlice': {
         if (node.type === 'array') {
+          const before = prev as unknown[]
           return node.items.map((item, index) =>
-            decode(item, schema.elem, `${canonical}/${index}`, `${pointer}/${index}`, structName, fieldPath),
+            decode(item, schema.elem, `${canonical}/${index}`, `${pointer}/${index}`, structName, fieldPath, index < before.length ? before[index] : undefined),
           )
         }
         if (node.type !== 'object') return typeError()
@@ -253,7 +267,8 @@ export function decodeManifest(root: JsonNode): DecodeResult {
       }
       case 'map': {
         if (node.type !== 'object') return typeError()
-        const out: Record<string, unknown> = {}
+        // Go reuses the map: entries not written again stay
+        const out: Record<string, unknown> = {...(prev as Record<string, unknown>)}
         for (const m of node.members) {
           const value = decode(
             m.value,
@@ -277,11 +292,11 @@ export function decodeManifest(root: JsonNode): DecodeResult {
       }
       case 'struct': {
         if (node.type !== 'object') return typeError()
-        const out = zeroOf(schema) as Record<string, unknown>
+        const out = {...(prev as Record<string, unknown>)}
         const names = Object.keys(schema.fields)
         const seen = new Set<string>()
         for (const m of node.members) {
-          const field = names.find((n) => n === m.key) ?? names.find((n) => n.toLowerCase() === m.key.toLowerCase())
+          const field = names.find((n) => n === m.key) ?? names.find((n) => goFold(n) === goFold(m.key))
           const memberPointer = `${pointer}/${pointerToken(m.key)}`
           if (field === undefined) {
             // Editors' schema reference (the files `new` writes carry one): the host ignores it, and so do we.
@@ -309,7 +324,7 @@ export function decodeManifest(root: JsonNode): DecodeResult {
             })
           }
           seen.add(field)
-          out[field] = decode(m.value, schema.fields[field]!, `${canonical}/${field}`, memberPointer, schema.name, [...fieldPath, field])
+          out[field] = decode(m.value, schema.fields[field]!, `${canonical}/${field}`, memberPointer, schema.name, [...fieldPath, field], out[field])
         }
         return out
       }
@@ -339,22 +354,18 @@ function lastWins<T extends {key: string}>(members: T[]): T[] {
   return [...byKey.values()]
 }
 
+/** An interface{} value: null is nil (undefined), at any depth. */
 function plain(node: JsonNode): unknown {
-  switch (node.type) {
-    case 'object': {
-      const out: Record<string, unknown> = {}
-      for (const m of node.members) {
-        Object.defineProperty(out, m.key, {value: plain(m.value), enumerable: true, writable: true, configurable: true})
-      }
-      return out
-    }
-    case 'array':
-      return node.items.map(plain)
-    case 'null':
-      return undefined
-    default:
-      return node.value
-  }
+  return toPlainValue(node, undefined)
+}
+
+/**
+ * A key folded as Go's encoding/json compares keys with field names (bytes.EqualFold): the
+ * only non-ASCII letters that fold to ASCII ones are LONG S (s) and KELVIN SIGN (k, which
+ * toLowerCase already maps).
+ */
+function goFold(key: string): string {
+  return key.replace(/\u017f/g, 's').toLowerCase()
 }
 
 function zeroOf(schema: Schema): unknown {

@@ -81,7 +81,19 @@ function quoteChar(ch: string): string {
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9'
 const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r'
 
-/** Parses `text` as one JSON value. Throws {@link JsonSyntaxError} with the offset of the problem. */
+/** encoding/json's scanner refuses nesting deeper than this (scanner.go maxNestingDepth). */
+export const MAX_NESTING_DEPTH = 10_000
+
+type OpenObject = NodeBase & {type: 'object'; members: JsonMember[]}
+type OpenArray = NodeBase & {type: 'array'; items: JsonNode[]}
+/** A container being parsed; for an object, the key whose value comes next. */
+type Frame = {node: OpenArray} | {node: OpenObject; key: string; keyOffset: number}
+
+/**
+ * Parses `text` as one JSON value. Throws {@link JsonSyntaxError} with the offset of the problem.
+ * Iterative, so that nesting costs no call stack: as deep as Go's limit parses, deeper is Go's
+ * "exceeded max depth" at the bracket that goes one level too far.
+ */
 export function parseJson(text: string): JsonNode {
   let i = 0
 
@@ -95,6 +107,10 @@ export function parseJson(text: string): JsonNode {
   }
   const skipSpace = () => {
     while (isSpace(text[i])) i++
+  }
+  const hex4 = (at: number): number => {
+    const digits = text.slice(at, at + 4)
+    return /^[0-9a-fA-F]{4}$/.test(digits) ? Number.parseInt(digits, 16) : -1
   }
 
   const parseString = (): string => {
@@ -129,7 +145,15 @@ export function parseJson(text: string): JsonNode {
             code = code * 16 + Number.parseInt(h, 16)
             i++
           }
-          out += String.fromCharCode(code)
+          if (code >= 0xd800 && code < 0xe000) {
+            // Go's unquote: a high surrogate with a low one escaped right after is one
+            // character; any other surrogate is U+FFFD (Go strings hold no lone surrogates)
+            const low = text[i] === '\\' && text[i + 1] === 'u' ? hex4(i + 2) : -1
+            if (code < 0xdc00 && low >= 0xdc00 && low < 0xe000) {
+              out += String.fromCharCode(code, low)
+              i += 6
+            } else out += '\ufffd'
+          } else out += String.fromCharCode(code)
         } else {
           unexpected('in string escape code')
         }
@@ -176,83 +200,85 @@ export function parseJson(text: string): JsonNode {
     return {type: 'boolean', value: word === 'true', offset: start, end: i}
   }
 
-  const parseValue = (): JsonNode => {
+  /** Reads `"key":` of an object member into the frame (the value comes next). */
+  const readKey = (frame: Extract<Frame, {key: string}>) => {
+    skipSpace()
+    if (text[i] !== '"') unexpected('looking for beginning of object key string')
+    frame.keyOffset = i
+    frame.key = parseString()
+    skipSpace()
+    if (text[i] !== ':') unexpected('after object key')
+    i++
+  }
+
+  const stack: Frame[] = []
+  for (;;) {
+    // A value starts here: a scalar completes at once, a non-empty container opens a frame.
     skipSpace()
     const c = text[i]
-    if (c === '{') return parseObject()
-    if (c === '[') return parseArray()
-    if (c === '"') {
+    let node: JsonNode
+    if (c === '{' || c === '[') {
+      if (stack.length >= MAX_NESTING_DEPTH) unexpected('exceeded max depth')
+      const start = i
+      i++
+      skipSpace()
+      if (c === '{') {
+        const object: OpenObject = {type: 'object', members: [], offset: start, end: start}
+        if (text[i] !== '}') {
+          const frame = {node: object, key: '', keyOffset: 0}
+          stack.push(frame)
+          readKey(frame)
+          continue
+        }
+        i++
+        object.end = i
+        node = object
+      } else {
+        const array: OpenArray = {type: 'array', items: [], offset: start, end: start}
+        if (text[i] !== ']') {
+          stack.push({node: array})
+          continue
+        }
+        i++
+        array.end = i
+        node = array
+      }
+    } else if (c === '"') {
       const start = i
       const value = parseString()
-      return {type: 'string', value, offset: start, end: i}
-    }
-    if (c === '-' || isDigit(c)) return parseNumber()
-    if (c === 't') return parseLiteral('true')
-    if (c === 'f') return parseLiteral('false')
-    if (c === 'n') return parseLiteral('null')
-    return unexpected('looking for beginning of value')
-  }
+      node = {type: 'string', value, offset: start, end: i}
+    } else if (c === '-' || isDigit(c)) node = parseNumber()
+    else if (c === 't') node = parseLiteral('true')
+    else if (c === 'f') node = parseLiteral('false')
+    else if (c === 'n') node = parseLiteral('null')
+    else return unexpected('looking for beginning of value')
 
-  const parseObject = (): JsonNode => {
-    const start = i
-    i++
-    const members: JsonMember[] = []
-    skipSpace()
-    if (text[i] === '}') {
-      i++
-      return {type: 'object', members, offset: start, end: i}
-    }
+    // The value is complete: add it to its container, then close every container it completes.
     for (;;) {
-      skipSpace()
-      if (text[i] !== '"') unexpected('looking for beginning of object key string')
-      const keyOffset = i
-      const key = parseString()
-      skipSpace()
-      if (text[i] !== ':') unexpected('after object key')
-      i++
-      const value = parseValue()
-      members.push({key, keyOffset, value})
+      const top = stack[stack.length - 1]
+      if (top === undefined) {
+        skipSpace()
+        if (i < text.length) unexpected('after top-level value')
+        return node
+      }
+      if ('key' in top) top.node.members.push({key: top.key, keyOffset: top.keyOffset, value: node})
+      else top.node.items.push(node)
       skipSpace()
       if (text[i] === ',') {
         i++
+        if ('key' in top) readKey(top)
+        break
+      }
+      if (text[i] === ('key' in top ? '}' : ']')) {
+        i++
+        top.node.end = i
+        stack.pop()
+        node = top.node
         continue
       }
-      if (text[i] === '}') {
-        i++
-        return {type: 'object', members, offset: start, end: i}
-      }
-      unexpected('after object key:value pair')
+      unexpected('key' in top ? 'after object key:value pair' : 'after array element')
     }
   }
-
-  const parseArray = (): JsonNode => {
-    const start = i
-    i++
-    const items: JsonNode[] = []
-    skipSpace()
-    if (text[i] === ']') {
-      i++
-      return {type: 'array', items, offset: start, end: i}
-    }
-    for (;;) {
-      items.push(parseValue())
-      skipSpace()
-      if (text[i] === ',') {
-        i++
-        continue
-      }
-      if (text[i] === ']') {
-        i++
-        return {type: 'array', items, offset: start, end: i}
-      }
-      unexpected('after array element')
-    }
-  }
-
-  const root = parseValue()
-  skipSpace()
-  if (i < text.length) unexpected('after top-level value')
-  return root
 }
 
 /** Escapes one reference token of a JSON pointer (RFC 6901). */
@@ -260,21 +286,40 @@ export function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
-/** Converts a parsed node back to a plain JavaScript value (last duplicate key wins). */
-export function toPlainValue(node: JsonNode): unknown {
-  switch (node.type) {
-    case 'object': {
-      const out: Record<string, unknown> = {}
-      for (const m of node.members) {
-        Object.defineProperty(out, m.key, {value: toPlainValue(m.value), enumerable: true, writable: true, configurable: true})
+/**
+ * Converts a parsed node back to a plain JavaScript value (last duplicate key wins). `nullAs`
+ * is what a JSON null becomes (default null). Iterative, like the parser.
+ */
+export function toPlainValue(node: JsonNode, nullAs: unknown = null): unknown {
+  const pending: [JsonNode, Record<string, unknown> | unknown[]][] = []
+  const convert = (n: JsonNode): unknown => {
+    switch (n.type) {
+      case 'object': {
+        const out: Record<string, unknown> = {}
+        pending.push([n, out])
+        return out
       }
-      return out
+      case 'array': {
+        const out: unknown[] = []
+        pending.push([n, out])
+        return out
+      }
+      case 'null':
+        return nullAs
+      default:
+        return n.value
     }
-    case 'array':
-      return node.items.map(toPlainValue)
-    case 'null':
-      return null
-    default:
-      return node.value
   }
+  const root = convert(node)
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [n, out] = next
+    if (n.type === 'object') {
+      for (const m of n.members) {
+        Object.defineProperty(out, m.key, {value: convert(m.value), enumerable: true, writable: true, configurable: true})
+      }
+    } else if (n.type === 'array') {
+      for (const item of n.items) (out as unknown[]).push(convert(item))
+    }
+  }
+  return root
 }

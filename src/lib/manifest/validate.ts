@@ -1,3 +1,4 @@
+import {goTrimSpace} from '../host/offthread/sql/go-json.js'
 import {decodeManifest, suggest} from './decode.js'
 import {JsonSyntaxError, LineIndex, parseJson, toPlainValue} from './json.js'
 import {KNOWN_PERMISSIONS, isKnownPermission} from './permissions.js'
@@ -6,6 +7,11 @@ import type {Manifest, ManifestIssue, ManifestParseResult} from './types.js'
 
 /** The manifest API version the host supports. */
 export const SUPPORTED_API_VERSION = '1'
+
+/** strings.TrimSpace(s) == "" as the host tests it (not String.trim: U+0085 is space, U+FEFF is not). */
+function blank(s: string): boolean {
+  return goTrimSpace(s) === ''
+}
 
 /** Go's `%q` for the strings that appear in manifest messages. */
 function q(s: string): string {
@@ -77,7 +83,10 @@ export function parseManifest(source: string, options: {file?: string} = {}): Ma
       issue('warning', o.pointer, o.offset, message, rule)
     },
   }
-  const manifest = structuredClone(decoded.manifest)
+  // Validation rewrites paths in a copy. Config defaults are any JSON (as deep as Go's 10 000
+  // levels, past what structuredClone's recursion survives) and never rewritten: shared.
+  const {config, ...rest} = decoded.manifest
+  const manifest: Manifest = {...structuredClone(rest), config: {...config}}
   validate(manifest, collector)
   addWarnings(manifest, collector)
   return result({data: toPlainValue(root), normalized: manifest, ...(errors.length === 0 ? {manifest} : {})})
@@ -176,7 +185,7 @@ function validateNetwork(m: Manifest, c: Collector): void {
     )
   }
   m.network.allowedHosts.forEach((host, i) => {
-    if (host.trim() === '') c.error(['network', 'allowedHosts', i], `manifest.network.allowedHosts[${i}] is empty`, 'network-hosts')
+    if (blank(host)) c.error(['network', 'allowedHosts', i], `manifest.network.allowedHosts[${i}] is empty`, 'network-hosts')
   })
 }
 
@@ -224,7 +233,7 @@ function validateActions(m: Manifest, c: Collector): void {
 
 /** The host's `rewritePluginAssetPath`: returns the `/plugins/<slug>/...` form or an error message. */
 export function rewritePluginAssetPath(slug: string, raw: string, requiredExt: string): {path: string} | {error: string} {
-  if (raw.trim() === '') return {error: 'entry is empty'}
+  if (blank(raw)) return {error: 'entry is empty'}
   if (raw.startsWith('http://') || raw.startsWith('https://')) {
     return {error: `cannot be an absolute URL (${q(raw)}); bundle the file under assets/ and reference it by path`}
   }
@@ -251,7 +260,7 @@ function validateAssetList(m: Manifest, c: Collector, field: 'styles' | 'scripts
 }
 
 function validatePluginSlug(c: Collector, path: Path, field: string, value: string): boolean {
-  if (value.trim() === '') {
+  if (blank(value)) {
     c.error(path, `${field} is required`, 'content-slug')
     return false
   }
@@ -273,7 +282,7 @@ function validateExtraPageContent(m: Manifest, c: Collector): void {
     )
   }
   if (epc.content !== '') {
-    if (epc.slug.trim() !== '' && !validatePluginSlug(c, ['extraPageContent', 'slug'], 'manifest.extraPageContent.slug', epc.slug)) return
+    if (!blank(epc.slug) && !validatePluginSlug(c, ['extraPageContent', 'slug'], 'manifest.extraPageContent.slug', epc.slug)) return
     const r = rewritePluginAssetPath(m.slug, epc.content, '.html')
     if ('error' in r) c.error(['extraPageContent', 'content'], `manifest.extraPageContent.content: ${r.error}`, 'asset-path')
     else epc.content = r.path
@@ -294,12 +303,12 @@ function validateTabs(m: Manifest, c: Collector): void {
   const titles = new Set<string>()
   const slugs = new Set<string>()
   m.tabs.forEach((tab, i) => {
-    if (tab.title.trim() === '') return c.error(['tabs', i, 'title'], `manifest.tabs[${i}].title is required`, 'tab')
+    if (blank(tab.title)) return c.error(['tabs', i, 'title'], `manifest.tabs[${i}].title is required`, 'tab')
     if (titles.has(tab.title)) {
       return c.error(['tabs', i, 'title'], `manifest.tabs[${i}].title ${q(tab.title)} is a duplicate; tab titles must be unique within a plugin`, 'tab')
     }
     titles.add(tab.title)
-    if (tab.slug.trim() === '') {
+    if (blank(tab.slug)) {
       if (tab.content === '') return c.error(['tabs', i], `manifest.tabs[${i}].slug is required`, 'tab')
       const derived = slugify(tab.title)
       if (!derived.ok) {

@@ -1,0 +1,88 @@
+// What the property tests in test/fuzz found, each pinned as a fixed case (SECURITY.md,
+// "Fuzzing", lists them with the property that found them).
+import { describe, expect, it } from 'vitest';
+
+import { parseJson, toPlainValue } from '../../src/lib/manifest/json.js';
+import { lintManifest } from '../../src/lib/manifest/lint.js';
+import { parseManifest } from '../../src/lib/manifest/validate.js';
+
+const doc = (fields: string) => `{"api":"1","name":"Echo Bot","version":"1.0.0",${fields}}`;
+const rules = (text: string) => parseManifest(text).errors.map((e) => e.rule);
+
+describe('manifest JSON: nesting (was: RangeError, a crash, from about 2 500 levels)', () => {
+  it('parses as deep as Go (10 000 levels) and refuses the next level with Go\'s words, located at its bracket', () => {
+    const ok = '['.repeat(10_000) + ']'.repeat(10_000);
+    expect(parseJson(ok).type).toBe('array');
+    let depth = 0;
+    for (let v = toPlainValue(parseJson(ok)); Array.isArray(v); v = v[0]) depth++;
+    expect(depth).toBe(10_000);
+    const deep = '['.repeat(10_001) + ']'.repeat(10_001);
+    const r = parseManifest(deep);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ rule: 'json-syntax', line: 1, column: 10_001, message: "parse manifest json: invalid character '[' exceeded max depth" }),
+    ]);
+  });
+
+  it('a config default 9 990 levels deep is a valid manifest (the host accepts it), for parse and lint', () => {
+    const text = doc(`"config":{"k":{"type":"json","default":${'['.repeat(9990)}${']'.repeat(9990)}}}`);
+    expect(parseManifest(text).ok).toBe(true);
+    expect(lintManifest(text).errors).toEqual([]);
+  });
+});
+
+describe("manifest: blank means Go's strings.TrimSpace, not String.trim (was: wrong verdicts both ways)", () => {
+  it('U+0085 (NEL) is blank for the host: an allowedHosts entry of it is refused', () => {
+    expect(rules(doc('"permissions":["network.fetch"],"network":{"allowedHosts":["\\u0085"]}'))).toEqual(['network-hosts']);
+  });
+
+  it('U+FEFF is not blank for the host: an allowedHosts entry or a tab title of it is accepted', () => {
+    expect(rules(doc('"permissions":["network.fetch"],"network":{"allowedHosts":["\\ufeff"]}'))).toEqual([]);
+    expect(rules(doc('"permissions":["ui.modify"],"tabs":[{"title":"\\ufeff","slug":"stats"}]'))).toEqual([]);
+  });
+
+  it('a tab slug of U+0085 is blank, so it is derived from the title', () => {
+    const r = parseManifest(doc('"permissions":["ui.modify"],"tabs":[{"title":"Stats","slug":"\\u0085","content":"t.html"}]'));
+    expect(r.errors).toEqual([]);
+    expect(r.manifest?.tabs[0]?.slug).toBe('stats');
+  });
+});
+
+describe('manifest: keys and repeated keys decode as Go decodes them (was: wrong verdicts)', () => {
+  it('"ſlug" (LONG S) is the slug field for Go, with a key-case warning', () => {
+    const r = parseManifest(doc('"\u017flug":"Bad Slug"'));
+    expect(r.errors.map((e) => e.rule)).toEqual(['slug-invalid']);
+    expect(r.warnings.map((w) => w.rule)).toContain('key-case');
+  });
+
+  it('null after a value leaves a string or a struct as it was', () => {
+    expect(rules('{"api":"1","api":null,"name":"x","version":"1"}')).toEqual([]);
+    expect(rules(doc('"permissions":["network.fetch"],"network":{"allowedHosts":["a.b"]},"network":null'))).toEqual([]);
+  });
+
+  it('a repeated struct keeps the fields it does not write again', () => {
+    expect(rules(doc('"permissions":["network.fetch"],"network":{"allowedHosts":["a.b"]},"network":{}'))).toEqual([]);
+  });
+
+  it('a repeated slice decodes into the elements already there', () => {
+    const r = parseManifest(doc('"permissions":["ui.modify"],"actions":[{"title":"Go"}],"actions":[{"url":"https://x.y/"}]'));
+    expect(r.errors).toEqual([]);
+    expect(r.manifest?.actions).toEqual([expect.objectContaining({ title: 'Go', url: 'https://x.y/' })]);
+  });
+
+  it('a repeated map keeps its other entries', () => {
+    expect(rules(doc('"config":{"__secret":{"type":"string"}},"config":{"greeting":{"type":"string"}}'))).toEqual(['config-reserved']);
+  });
+});
+
+describe('manifest JSON: unpaired surrogate escapes are U+FFFD, as in Go (was: a wrong verdict)', () => {
+  it('two tab titles "\\ud800" and "\\udc00" are the same title for the host', () => {
+    expect(rules(doc('"permissions":["ui.modify"],"tabs":[{"title":"\\ud800","slug":"a"},{"title":"\\udc00","slug":"b"}]'))).toEqual(['tab']);
+  });
+
+  it('a surrogate pair is one character; a lone one, or one in the wrong order, is U+FFFD', () => {
+    expect(toPlainValue(parseJson('"\\ud83d\\ude00"'))).toBe('\u{1f600}');
+    expect(toPlainValue(parseJson('"\\ud83d"'))).toBe('\ufffd');
+    expect(toPlainValue(parseJson('"\\ude00\\ud83d"'))).toBe('\ufffd\ufffd');
+    expect(toPlainValue(parseJson('"\\ud83dx"'))).toBe('\ufffdx');
+  });
+});
