@@ -167,7 +167,33 @@ export class DevPlugins {
     const d = this.#direct.get(slug);
     if (!d) return this.#requireManager(slug).reload(slug);
     if (d.target.kind === 'project') await this.#opts.prepareProject?.(d.target.path);
-    const next = await loadSource(d.target.path);
+    await this.#swap(slug, d, await loadSource(d.target.path));
+  }
+
+  /**
+   * Swaps in a plugin already read (a watch loop's fresh build) for the one given at `path`,
+   * without building or reading anything; one that failed to load at start is loaded now.
+   */
+  async reloadSource(path: string, next: LoadedSource): Promise<void> {
+    const found = [...this.#direct].find(([, d]) => d.target.path === path);
+    if (!found) {
+      next.close();
+      throw new UserError(`${path} is not one of the served plugins`, { code: 'PLUGIN_NOT_FOUND' });
+    }
+    const [key, d] = found;
+    if (!d.source) {
+      // it never loaded: it is listed by its path until it has a slug
+      if (this.#direct.has(next.slug) || this.#manager?.entry(next.slug)) {
+        next.close();
+        throw new UserError(`two plugins have the slug "${next.slug}"; ${path} is not loaded`, { code: 'SLUG_CLASH' });
+      }
+      this.#direct.delete(key);
+      this.#direct.set(next.slug, d);
+    }
+    await this.#swap(d.source?.slug ?? next.slug, d, next);
+  }
+
+  async #swap(slug: string, d: Direct, next: LoadedSource): Promise<void> {
     if (next.slug !== slug) {
       next.close();
       throw new UserError(`${d.target.path} now has the slug "${next.slug}" (was "${slug}"); restart serve to pick it up`, {

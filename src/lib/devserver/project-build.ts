@@ -1,13 +1,14 @@
 // `serve` on a project builds it first when dist/ is missing or older than what it is built
 // from, so the server never runs yesterday's code by surprise.
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { buildPlugin, type BuildResult } from '../compiler/index.js';
 import type { Context } from '../context.js';
+import { projectFileKind, skipsDir } from '../watch/project-files.js';
 
-const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.owncast-dev', 'public', 'assets', '__tests__']);
-const SOURCE_EXT = /\.(m?[jt]sx?|json)$/;
+/** Top-level directories whose files are loaded with the plugin or test it, never bundled. */
+const NOT_BUILT_FROM = new Set(['public', 'assets', '__tests__']);
 
 /** The built file's mtime, or null when there is none (dist/plugin.js, else dist/plugin.wasm). */
 async function builtAt(dir: string): Promise<{ target: 'js' | 'wasm'; mtimeMs: number } | null> {
@@ -18,16 +19,17 @@ async function builtAt(dir: string): Promise<{ target: 'js' | 'wasm'; mtimeMs: n
   return null;
 }
 
-/** The newest mtime among the project's source files (code and JSON, outside dist/ and node_modules/). */
-async function newestSource(dir: string, depth = 0): Promise<number> {
+/** The newest mtime among what the project is built from: its manifest, code and JSON (watch's "source" files). */
+async function newestSource(root: string, dir = root, depth = 0): Promise<number> {
   let newest = 0;
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < 6 && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) newest = Math.max(newest, await newestSource(path, depth + 1));
-    } else if (e.isFile() && SOURCE_EXT.test(e.name)) {
-      newest = Math.max(newest, (await stat(path)).mtimeMs);
+      if (depth < 6 && !skipsDir(e.name) && !(depth === 0 && NOT_BUILT_FROM.has(e.name))) newest = Math.max(newest, await newestSource(root, path, depth + 1));
+    } else if (e.isFile()) {
+      const kind = projectFileKind(relative(root, path));
+      if (kind === 'source' || kind === 'manifest') newest = Math.max(newest, (await stat(path)).mtimeMs);
     }
   }
   return newest;
@@ -46,5 +48,6 @@ export async function buildIfStale(ctx: Context, dir: string): Promise<BuildResu
   if (!reason) return null;
   const built = await builtAt(dir);
   ctx.logger.info(`building ${dir}: ${reason}`);
-  return buildPlugin(ctx, { dir, target: built?.target ?? 'js' });
+  // Type errors do not stop serve (or test) from running what bundled: they are logged as warnings.
+  return buildPlugin(ctx, { dir, target: built?.target ?? 'js', typecheck: 'warn' });
 }

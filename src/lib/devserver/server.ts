@@ -36,6 +36,8 @@ export interface DevServerOptions {
   watch?: boolean;
   /** --watch's quiet time after the last change. */
   watchDebounceMs?: number;
+  /** Build a project whose dist/ is stale before loading it (default); false: load dist/ as it is (`watch` builds). */
+  buildProjects?: boolean;
 }
 
 export interface DevServer {
@@ -99,10 +101,14 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
     configFlags,
     warn,
     ...(opts.scanIntervalMs !== undefined ? { scanIntervalMs: opts.scanIntervalMs } : {}),
-    prepareProject: async (dir) => {
-      const built = await buildIfStale(ctx, dir);
-      if (built) feed.publish({ type: 'build', slug: built.slug, durationMs: Math.round(built.durationMs) });
-    },
+    ...(opts.buildProjects === false
+      ? {}
+      : {
+          prepareProject: async (dir: string) => {
+            const built = await buildIfStale(ctx, dir);
+            if (built) feed.publish({ type: 'build', slug: built.slug, durationMs: Math.round(built.durationMs) });
+          },
+        }),
   });
   const devPlugins = plugins;
 
@@ -131,7 +137,7 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
       pluginHttp(req, res, () => serveConsole(req, res, path));
     };
     const watcher = opts.watch
-      ? watchPlugins(devPlugins, devPlugins.watchable(), {
+      ? watchPlugins(ctx, devPlugins, devPlugins.watchable(), {
           ...(opts.watchDebounceMs !== undefined ? { debounceMs: opts.watchDebounceMs } : {}),
           onReload: (slug, outcome) => {
             if (outcome.ok) {

@@ -10,7 +10,7 @@ export { fixtureHttpService, urlGlobMatches, type FetchRecord } from './fixtures
 export { parseSpeed, prepareStateDir } from './options.js';
 export { chatLine, createPlainRenderer, effectLine, filterText } from './plain.js';
 export { Player, SPEEDS, type PlayerOptions, type PlayerState } from './player.js';
-export { loadScript, runStream, type StreamRunOptions } from './run.js';
+export { createStreamPrinter, loadScript, runStream, type StreamRunOptions } from './run.js';
 export { TYPING_USERS, userForRole, type HttpFixture, type ScriptEvent, type ScriptStep, type ScriptUser, type SimScript, type UserRole } from './script.js';
 export { EventReporter, shortError, type SimEventBody } from './reporter.js';
 export { Simulation, type SimulationOptions } from './simulation.js';

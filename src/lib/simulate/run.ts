@@ -36,10 +36,31 @@ export interface StreamRunOptions extends Omit<SimulationOptions, 'onEvent'> {
  */
 export async function runStream(ctx: Context, opts: StreamRunOptions): Promise<SimEvent[]> {
   const events: SimEvent[] = [];
+  const print = createStreamPrinter(ctx, opts.format);
+  const sim = await Simulation.create(ctx, {
+    ...opts,
+    onEvent: (e) => {
+      events.push(e);
+      print(e);
+    },
+  });
+  try {
+    if (opts.speed === undefined) await sim.runToEnd();
+    else await new Player(sim, { speed: opts.speed, untilEnd: true }).run();
+  } finally {
+    await sim.close();
+  }
+  return events;
+}
+
+/**
+ * Prints each event as the non-interactive runs do: a JSON line, or the plain text lines on
+ * stdout with the host's log on stderr (`watch --simulate` prints its stream with this too).
+ */
+export function createStreamPrinter(ctx: Context, format: 'plain' | 'json'): (e: SimEvent) => void {
   const render = createPlainRenderer({ color: ctx.color && Boolean(ctx.stdout.isTTY) });
-  const print = (e: SimEvent) => {
-    events.push(e);
-    if (opts.format === 'json') {
+  return (e) => {
+    if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(e)}\n`);
       return;
     }
@@ -52,12 +73,4 @@ export async function runStream(ctx: Context, opts: StreamRunOptions): Promise<S
     const lines = render(e);
     if (lines.length > 0) ctx.stdout.write(`${lines.join('\n')}\n`);
   };
-  const sim = await Simulation.create(ctx, { ...opts, onEvent: print });
-  try {
-    if (opts.speed === undefined) await sim.runToEnd();
-    else await new Player(sim, { speed: opts.speed, untilEnd: true }).run();
-  } finally {
-    await sim.close();
-  }
-  return events;
 }

@@ -351,6 +351,11 @@ export class Simulation {
     }
   }
 
+  /** A line of the host's log from outside the simulation (a watch loop's builds and reloads). */
+  log(level: 'info' | 'warn', message: string): void {
+    this.#reporter.hostLog(level, message);
+  }
+
   /** Stops the clock and unloads everything; state in --state DIR stays. */
   async close(): Promise<void> {
     if (this.#closed) return;

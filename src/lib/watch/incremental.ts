@@ -1,0 +1,63 @@
+// A project build that keeps esbuild's context between builds: `rebuild()` re-reads only what
+// changed, so a save costs milliseconds of bundling instead of a fresh esbuild run. Everything
+// else is the build command's own code (buildPlugin: the manifest validated as Owncast does,
+// the bundle checks, the lint engine, dist/plugin.js + .map written only when all passed, the
+// wasm target), so watch can never accept what `build` refuses.
+
+import type { BuildContext } from 'esbuild';
+
+import { buildPlugin, checkedBundle, esbuildOptions, type BuildResult, type BuildTarget, type BundleOptions, type BundleResult, type ImportsMode } from '../compiler/build.js';
+import type { Context } from '../context.js';
+
+export interface IncrementalBuildOptions {
+  /** The project directory, absolute. */
+  dir: string;
+  target?: BuildTarget;
+  imports?: ImportsMode;
+}
+
+export class IncrementalBuild {
+  readonly #opts: IncrementalBuildOptions;
+  #context: BuildContext | null = null;
+  /** What the context was created for: a new entry (src/plugin.js renamed to .ts...) needs a new one. */
+  #key = '';
+  #disposed = false;
+
+  constructor(opts: IncrementalBuildOptions) {
+    this.#opts = opts;
+  }
+
+  /** Builds and writes dist/ like `owncast-plugin build`; throws its UserErrors (nothing is written then). */
+  build(ctx: Context): Promise<BuildResult> {
+    const options = {
+      dir: this.#opts.dir,
+      target: this.#opts.target ?? 'js',
+      imports: this.#opts.imports ?? 'all',
+      bundle: (c: Context, o: BundleOptions) => this.#bundle(c, o),
+      // the watch type-checks in the background (typecheck.ts): type errors never hold a reload back
+      typecheck: 'off' as const,
+    };
+    return buildPlugin(ctx, options);
+  }
+
+  async #bundle(ctx: Context, o: BundleOptions): Promise<BundleResult> {
+    if (this.#disposed) throw new Error('the incremental build was disposed');
+    const key = JSON.stringify([o.entry, o.outFile, o.workingDir]);
+    if (!this.#context || key !== this.#key) {
+      await this.#context?.dispose();
+      this.#context = null;
+      const esbuild = await import('esbuild');
+      this.#context = await esbuild.context(esbuildOptions(o.entry, o.outFile, o.workingDir));
+      this.#key = key;
+    }
+    const context = this.#context;
+    return checkedBundle(ctx, o, () => context.rebuild());
+  }
+
+  /** Lets go of esbuild's context. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.#context?.dispose();
+    this.#context = null;
+  }
+}
