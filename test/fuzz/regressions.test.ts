@@ -1,10 +1,16 @@
 // What the property tests in test/fuzz found, each pinned as a fixed case (SECURITY.md,
 // "Fuzzing", lists them with the property that found them).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { parseJson, toPlainValue } from '../../src/lib/manifest/json.js';
 import { lintManifest } from '../../src/lib/manifest/lint.js';
 import { parseManifest } from '../../src/lib/manifest/validate.js';
+import { openPackage, PackageError } from '../../src/lib/package/read.js';
+import { writeZip } from '../package/zip-writer.js';
 
 const doc = (fields: string) => `{"api":"1","name":"Echo Bot","version":"1.0.0",${fields}}`;
 const rules = (text: string) => parseManifest(text).errors.map((e) => e.rule);
@@ -84,5 +90,36 @@ describe('manifest JSON: unpaired surrogate escapes are U+FFFD, as in Go (was: a
     expect(toPlainValue(parseJson('"\\ud83d"'))).toBe('\ufffd');
     expect(toPlainValue(parseJson('"\\ude00\\ud83d"'))).toBe('\ufffd\ufffd');
     expect(toPlainValue(parseJson('"\\ud83dx"'))).toBe('\ufffdx');
+  });
+});
+
+describe('.ocpkg from a file: a refused entry leaves the descriptor to the package (was: EBADF, a crash)', () => {
+  it('a manifest whose deflate data is corrupt is a PackageError naming it, for a file as for bytes', async () => {
+    const good = writeZip([
+      { name: 'plugin.manifest.json', data: '{"api":"1","name":"x","version":"1"}', method: 8 },
+      { name: 'plugin.js', data: 'module.exports = {}', method: 8 },
+    ]);
+    const bad = Buffer.from(good);
+    bad[30 + 'plugin.manifest.json'.length] ^= 1; // the first byte of the manifest's data
+    const dir = mkdtempSync(join(tmpdir(), 'ocp-fuzz-reg-'));
+    try {
+      const file = join(dir, 'x.ocpkg');
+      writeFileSync(file, bad);
+      for (const input of [file, bad]) {
+        const err = await openPackage(input, { label: 'x.ocpkg' }).then(
+          () => new Error('accepted'),
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(PackageError);
+        expect(err).toMatchObject({ code: 'PACKAGE_CORRUPT', entry: 'plugin.manifest.json' });
+      }
+      // and the same file, intact, still opens and reads
+      writeFileSync(file, good);
+      const pkg = await openPackage(file);
+      expect(pkg.manifestJson).toContain('"api"');
+      pkg.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
 // and nothing is ever extracted to disk. A violation is a PackageError (a UserError,
 // exit 1) that names the entry and the limit.
 
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createInflateRaw, crc32, inflateRawSync } from 'node:zlib';
@@ -204,22 +204,32 @@ function bufferSource(buf: Buffer): ByteSource {
   };
 }
 
+/** A streamed read takes the entry's compressed bytes this many at a time. */
+const STREAM_CHUNK = 64 * 1024;
+
 function fdSource(fd: number, size: number): ByteSource {
   let open = true;
+  const readAt = (position: number, length: number): Buffer => {
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, position + done);
+      if (n === 0) throw new Error('unexpected end of file');
+      done += n;
+    }
+    return out;
+  };
+  // Chunks read synchronously as the inflater pulls them. Not fs.createReadStream: destroying
+  // one (as a refused entry's read does) closes its fd even with autoClose off, which closed
+  // the package's descriptor under it (EBADF on the next read or on close, or a read of
+  // whatever file reused the number); and no read is ever in flight when the package closes.
+  function* chunks(start: number, end: number): Generator<Buffer> {
+    for (let at = start; at < end; at += STREAM_CHUNK) yield readAt(at, Math.min(STREAM_CHUNK, end - at));
+  }
   return {
     size,
-    readSync: (position, length) => {
-      const out = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, position + done);
-        if (n === 0) throw new Error('unexpected end of file');
-        done += n;
-      }
-      return out;
-    },
-    // An empty range would make createReadStream read to the end of the file.
-    stream: (start, end) => (end > start ? createReadStream('', { fd, start, end: end - 1, autoClose: false }) : Readable.from([])),
+    readSync: readAt,
+    stream: (start, end) => Readable.from(chunks(start, end)),
     close: () => {
       if (open) closeSync(fd);
       open = false;
