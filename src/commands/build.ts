@@ -6,7 +6,7 @@ import {buildPlugin} from '../lib/compiler/index.js'
 
 export default class Build extends BaseCommand {
   static override summary = 'Bundle a plugin into dist/plugin.js (or a self-contained plugin.wasm).'
-  static override description = `Validates plugin.manifest.json exactly as the Owncast server does, then bundles the entry (src/plugin.ts, src/plugin.js, plugin.ts or plugin.js) with esbuild into one CommonJS script with @owncast/plugin-sdk left external, plus a source map. With --target wasm it also writes plugin.wasm: the engine with the plugin pre-loaded.
+  static override description = `Validates plugin.manifest.json exactly as the Owncast server does, then bundles the entry (src/plugin.ts, src/plugin.js, plugin.ts or plugin.js) with esbuild into one CommonJS script with @owncast/plugin-sdk left external, plus a source map. TypeScript is type-checked against the SDK's declarations meanwhile (the project's tsconfig.json when it has one; incremental, its state in <out-dir>/.tsbuildinfo); type errors fail the build. With --target wasm it also writes plugin.wasm: the engine with the plugin pre-loaded.
 
 Exit codes: 0 built; 1 the manifest or the code has errors; 2 usage or missing files.`
 
@@ -14,6 +14,7 @@ Exit codes: 0 built; 1 the manifest or the code has errors; 2 usage or missing f
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> examples/echo-bot',
     '<%= config.bin %> <%= command.id %> --target wasm --imports granted',
+    '<%= config.bin %> <%= command.id %> --no-typecheck',
     '<%= config.bin %> <%= command.id %> --json',
   ]
 
@@ -35,6 +36,11 @@ Exit codes: 0 built; 1 the manifest or the code has errors; 2 usage or missing f
       default: 'all',
     }),
     'out-dir': Flags.string({description: 'output directory [default: <dir>/dist]'}),
+    typecheck: Flags.boolean({
+      description: 'type-check TypeScript against the SDK declarations (type errors fail the build); --no-typecheck skips it',
+      default: true,
+      allowNo: true,
+    }),
   }
 
   async run(): Promise<BuildResultJson> {
@@ -43,6 +49,7 @@ Exit codes: 0 built; 1 the manifest or the code has errors; 2 usage or missing f
       dir: args.dir,
       target: flags.target as 'js' | 'wasm',
       imports: flags.imports as 'all' | 'granted',
+      typecheck: flags.typecheck ? 'error' : 'off',
       ...(flags['out-dir'] === undefined ? {} : {outDir: flags['out-dir']}),
     })
     if (!this.jsonEnabled()) {

@@ -17,6 +17,8 @@ export interface BuildResultJson {
   warnings: Diagnostic[]
   notes: string[]
   preEvaluated?: boolean
+  /** Whether the code was type-checked (TypeScript), and how long it took. */
+  typecheck: BuildResult['typecheck']
 }
 
 export function buildResultToJson(r: BuildResult): BuildResultJson {
@@ -34,6 +36,7 @@ export function buildResultToJson(r: BuildResult): BuildResultJson {
     warnings: r.warnings,
     notes: r.notes,
     ...(r.preEvaluated === undefined ? {} : {preEvaluated: r.preEvaluated}),
+    typecheck: r.typecheck,
   }
 }
 
@@ -54,6 +57,13 @@ export function renderBuildResult(r: BuildResult, options: {color?: boolean} = {
   for (const f of r.files) lines.push(`  ${f.displayPath.padEnd(width)}  ${paint.cyan(formatBytes(f.bytes).padStart(9))}`)
   if (r.preEvaluated !== undefined) {
     lines.push(`  ${r.preEvaluated ? 'plugin script pre-evaluated at build time' : 'plugin script is evaluated on the first call'}`)
+  }
+  if (r.typecheck.ran) {
+    const n = r.typecheck.files
+    const errors = r.typecheck.errors > 0 ? `, ${r.typecheck.errors} type error${r.typecheck.errors === 1 ? '' : 's'} (warnings above)` : ''
+    lines.push(`  types checked: ${n} file${n === 1 ? '' : 's'} in ${formatDuration(r.typecheck.durationMs)}${errors}`)
+  } else if (r.typecheck.mode === 'off') {
+    lines.push(`  ${paint.dim('types not checked (--no-typecheck)')}`)
   }
   for (const note of r.notes) lines.push(`  ${paint.dim(note)}`)
   return `${lines.join('\n')}\n`

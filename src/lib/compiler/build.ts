@@ -1,5 +1,6 @@
 import {mkdir, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {formatLocation} from '../cli/render-error.js'
 import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
 import {LineIndex} from '../manifest/json.js'
@@ -10,10 +11,24 @@ import {esbuildDiagnostics, sourceDiagnostic} from './diagnostics.js'
 import {findEntry} from './entry.js'
 import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
 import {findModuleCalls} from './scan.js'
+import {
+  createTypechecker,
+  isTypeScriptSource,
+  loadTypescript,
+  mentionsCheckJs,
+  typecheckDiagnostics,
+  typecheckFailed,
+  type TypecheckResult,
+} from './typecheck.js'
 
 export type BuildTarget = 'js' | 'wasm'
 /** For `wasm`: import every host function (`all`) or only those the manifest grants. */
 export type ImportsMode = 'all' | 'granted'
+/**
+ * Type checking of TypeScript plugins: type errors fail the build (`error`), are logged and
+ * returned among the warnings (`warn`: the build still succeeds), or the compiler is not run (`off`).
+ */
+export type TypecheckMode = 'error' | 'warn' | 'off'
 
 export interface BuildOptions {
   /** The plugin project directory (holds plugin.manifest.json), relative to `ctx.cwd`. */
@@ -26,6 +41,22 @@ export interface BuildOptions {
   outDir?: string
   /** How the entry is bundled; default {@link bundlePlugin} (`watch` passes an incremental esbuild context's). */
   bundle?: (ctx: Context, options: BundleOptions) => Promise<BundleResult>
+  /** Default `error`. */
+  typecheck?: TypecheckMode
+}
+
+/** Whether and how the build type-checked the code. */
+export interface BuildTypecheck {
+  /** False for a JavaScript plugin, or with `typecheck: 'off'`. */
+  ran: boolean
+  mode: TypecheckMode
+  durationMs: number
+  /** The project's own files checked. */
+  files: number
+  /** Type errors (with `warn`, also among the warnings). */
+  errors: number
+  /** What the check started from: `buildinfo` (the previous build's .tsbuildinfo) or `none`. */
+  reused: TypecheckResult['reused']
 }
 
 /** What {@link bundlePlugin} bundles: the entry, the output file it is named after, the project directory. */
@@ -64,6 +95,7 @@ export interface BuildResult {
   notes: string[]
   /** `wasm` target only: whether the plugin script was evaluated at build time (Wizer). */
   preEvaluated?: boolean
+  typecheck: BuildTypecheck
 }
 
 export interface BundleResult {
@@ -72,6 +104,8 @@ export interface BundleResult {
   /** The source map (JSON text) with `sourcesContent`, sources relative to `outFile`'s directory. */
   map: string
   warnings: Diagnostic[]
+  /** The files bundled, absolute paths (node_modules and the SDK included). */
+  inputs: string[]
 }
 
 /** The esbuild options every plugin is bundled with (production's reference CLI, plus resolution fixes). */
@@ -137,7 +171,10 @@ export async function checkedBundle(
 
   const problems = await checkBundle(ctx, script, map, outFile)
   if (problems.length > 0) throw buildFailed(problems)
-  return {script, map, warnings}
+  const inputs = Object.keys(result.metafile?.inputs ?? {})
+    .filter((f) => !/^[a-z-]+:/.test(f)) // virtual modules of plugins (the SDK stub)
+    .map((f) => path.resolve(workingDir, f))
+  return {script, map, warnings, inputs}
 }
 
 function buildFailed(diagnostics: Diagnostic[]): UserError {
@@ -200,23 +237,49 @@ async function writeOutput(ctx: Context, file: string, data: string | Uint8Array
 }
 
 /**
+ * Type-checks the project from TypeScript's incremental state in `buildInfoFile`; `save` updates
+ * that file (once the build succeeded: a failed build writes nothing).
+ */
+async function typecheckPlugin(dir: string, entry: string, buildInfoFile: string): Promise<TypecheckResult & {save(): void}> {
+  const ts = await loadTypescript()
+  const checker = createTypechecker(ts, {dir, buildInfoFile})
+  return {...checker.check({entry, save: false}), save: () => checker.save()}
+}
+
+/**
  * Builds a plugin project: validates `plugin.manifest.json` (errors abort before bundling), finds
- * the entry, bundles it into `<outDir>/plugin.js` + `plugin.js.map`, and for the `wasm` target
- * also writes a self-contained `plugin.wasm`. Nothing is written when the build fails.
+ * the entry, bundles it into `<outDir>/plugin.js` + `plugin.js.map`, type-checks TypeScript (at
+ * the same time as bundling; a bundling error is reported first, type errors after the manifest
+ * checks that need the bundle), and for the `wasm` target also writes a self-contained
+ * `plugin.wasm`. Nothing is written when the build fails but TypeScript's incremental state
+ * (`<outDir>/.tsbuildinfo`), which makes the next check faster.
  */
 export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<BuildResult> {
   const started = ctx.clock.monotonic()
   const target = options.target ?? 'js'
   const imports = options.imports ?? 'all'
+  const typecheckMode = options.typecheck ?? 'error'
   const dir = path.resolve(ctx.cwd, options.dir)
 
   const {manifest, result: manifestResult} = await loadValidManifest(ctx, dir)
   const entry = await findEntry(ctx, dir)
   const outDir = path.resolve(ctx.cwd, options.outDir ?? path.join(dir, 'dist'))
   const scriptFile = path.join(outDir, 'plugin.js')
+  const buildInfoFile = path.join(outDir, '.tsbuildinfo')
   ctx.logger.info(`Building ${manifest.slug} from ${displayPath(ctx, entry)} (target ${target})`)
 
-  const bundle = await (options.bundle ?? bundlePlugin)(ctx, {entry, outFile: scriptFile, workingDir: dir})
+  // The compiler runs on this thread while esbuild bundles in its own process.
+  const bundling = (options.bundle ?? bundlePlugin)(ctx, {entry, outFile: scriptFile, workingDir: dir})
+  let typing: ReturnType<typeof typecheckPlugin> | undefined
+  if (typecheckMode !== 'off' && (isTypeScriptSource(entry) || mentionsCheckJs(dir))) {
+    typing = typecheckPlugin(dir, entry, buildInfoFile)
+    typing.catch(() => undefined) // awaited below, unless bundling fails first
+  }
+  const bundle = await bundling
+  // A JavaScript entry that imports TypeScript files: those are checked.
+  if (typecheckMode !== 'off' && !typing && bundle.inputs.some((f) => isTypeScriptSource(f) && !f.includes(`${path.sep}node_modules${path.sep}`))) {
+    typing = typecheckPlugin(dir, entry, buildInfoFile)
+  }
   // The lint engine (the same as lint-manifest and package) with the bundle at hand: what the
   // host would refuse at load (a filter without chat.filter...) fails the build; the rest warns.
   const lint = lintManifest(manifestResult.source, {
@@ -235,6 +298,10 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   }
   const typed = await typing
   if (typed && typed.errors > 0 && typecheckMode === 'error') throw typecheckFailed(ctx, typed)
+  if (typed && typed.errors > 0 && typecheckMode === 'warn') {
+    ctx.logger.warn(`${manifest.slug} has ${typed.errors} type error${typed.errors === 1 ? '' : 's'} (built anyway; owncast-plugin build shows them with code frames):`)
+    for (const d of typecheckDiagnostics(ctx, typed.diagnostics)) ctx.logger.warn(`${formatLocation(d)}: ${d.text}`)
+  }
   let wasm: Awaited<ReturnType<BuildPluginWasm>> | undefined
   if (target === 'wasm') {
     const buildPluginWasm = await loadWasmBuilder()
@@ -263,6 +330,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
     await rm(wasmFile)
     notes.push(`removed ${displayPath(ctx, wasmFile)} left by an earlier --target wasm build`)
   }
+  typed?.save()
 
   return {
     dir,
@@ -275,9 +343,17 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
     outDir,
     files,
     durationMs: Math.round(ctx.clock.monotonic() - started),
-    warnings: [...manifestDiagnostics(ctx, lint, lint.warnings), ...bundle.warnings],
+    warnings: [...manifestDiagnostics(ctx, lint, lint.warnings), ...bundle.warnings, ...typecheckDiagnostics(ctx, typed?.diagnostics ?? [])],
     notes,
     ...(wasm === undefined ? {} : {preEvaluated: wasm.preEvaluated}),
+    typecheck: {
+      ran: typed?.checked ?? false,
+      mode: typecheckMode,
+      durationMs: typed?.durationMs ?? 0,
+      files: typed?.files ?? 0,
+      errors: typed?.errors ?? 0,
+      reused: typed?.reused ?? 'none',
+    },
   }
 }
 

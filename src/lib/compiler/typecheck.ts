@@ -89,9 +89,10 @@ interface CachedFile {
 }
 
 /**
- * A compiler host that hands out the same SourceFile for a file that has not changed (same
- * mtime, ctime and size), so a later program reuses the parse (and binding) of everything
- * unchanged: the standard library, the SDK's declarations, untouched modules.
+ * A compiler host for one check that hands out the same SourceFile as earlier checks for a file
+ * that has not changed (same mtime, ctime and size), so a later program reuses the parse (and
+ * binding) of everything unchanged: the standard library, the SDK's declarations, untouched
+ * modules. One per check: TypeScript's incremental host remembers which files exist.
  */
 function cachingHost(ts: TypeScript, options: ts.CompilerOptions, cache: Map<string, CachedFile>): ts.CompilerHost {
   const host = ts.createIncrementalCompilerHost(options, ts.sys)
@@ -108,6 +109,9 @@ function cachingHost(ts: TypeScript, options: ts.CompilerOptions, cache: Map<str
     else cache.delete(key)
     return sourceFile
   }
+  // Resolve every import again (cheap for a plugin): an unchanged file's import that failed
+  // (a module not written yet) or that a new file would now win must not keep the old answer.
+  host.hasInvalidatedResolutions = () => true
   return host
 }
 
@@ -144,7 +148,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
   const buildInfoFile = options.buildInfoFile ?? path.join(dir, 'dist', '.tsbuildinfo')
   const extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>()
   let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined
-  let host: {key: string; host: ts.CompilerHost} | undefined
+  let files: {key: string; cache: Map<string, CachedFile>} | undefined
 
   return {
     check(request = {}) {
@@ -155,11 +159,12 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
 
       const plan = planTypecheck(ts, {dir, entry, buildInfoFile, extendedConfigCache})
       const key = JSON.stringify(plan.options)
-      if (host?.key !== key) {
-        // Other options can mean other parses; start from the cache on disk instead.
-        host = {key, host: cachingHost(ts, plan.options, new Map())}
+      if (files?.key !== key) {
+        // Other options can mean other parses; start from the state on disk instead.
+        files = {key, cache: new Map()}
         previous = undefined
       }
+      const host = cachingHost(ts, plan.options, files.cache)
       const fromDisk = previous
         ? undefined
         : ts.readBuilderProgram(plan.options, {
@@ -168,7 +173,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
             readFile: (f) => ts.sys.readFile(f),
           })
       const reused = previous ? 'program' : fromDisk ? 'buildinfo' : 'none'
-      const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(plan.rootNames, plan.options, host.host, previous ?? fromDisk, plan.configErrors)
+      const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(plan.rootNames, plan.options, host, previous ?? fromDisk, plan.configErrors)
       previous = builder
 
       const sdk = sdkDeclarationsPath()
