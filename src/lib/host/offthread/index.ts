@@ -5,6 +5,6 @@
 
 export { createSyncWorker, type SyncCallResult, type SyncFailure, type SyncWorker, type SyncWorkerOptions } from './sync-worker.js';
 export { registerHelperPid, serveSync, syncWorkerData, Transfer } from './sync-serve.js';
-export { siblingEntry, startWorker, type ModuleEntry } from './entry.js';
+export { libModule, siblingEntry, startWorker, type ModuleEntry } from './entry.js';
 export * from './sql/index.js';
 export * from './http/index.js';

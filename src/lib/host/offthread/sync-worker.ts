@@ -24,7 +24,7 @@ export type SyncFailure = 'timeout' | 'error' | 'crashed' | 'boot-failed' | 'clo
 export type SyncCallResult<T> = { ok: true; value: T } | { ok: false; reason: SyncFailure; message: string };
 
 export interface SyncWorkerOptions {
-  /** The worker's module (siblingEntry); it calls serveSync(handler). */
+  /** The worker's module (libModule, or siblingEntry for a test's fixture); it calls serveSync(handler). */
   entry: ModuleEntry;
   /** Handed to the worker (syncWorkerData()); structured-cloned. */
   workerData?: unknown;
