@@ -16,32 +16,10 @@ import { KNOWN_PERMISSIONS } from '../../src/lib/manifest/permissions.js';
 import type { ManifestIssue } from '../../src/lib/manifest/types.js';
 import { parseManifest } from '../../src/lib/manifest/validate.js';
 import { checkProperty, FUZZ_TIMEOUT } from './support/fuzz.js';
+import { offsetOf, pointerExists, VALUE_START } from './support/json.js';
 import { BROKEN_GLOBS, goString, oracle, type Member } from './support/manifest-oracle.js';
 
 // ---- where findings point ------------------------------------------------------------------
-
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
-  return offset + column - 1;
-}
-
-/**
- * Whether an RFC 6901 pointer names a value of the document as written: with duplicate keys,
- * any member of that name may be the one meant (the parse tree is the parser's own, which the
- * JSON.parse property below checks).
- */
-function pointerExists(node: JsonNode | undefined, pointer: string): boolean {
-  if (node === undefined) return false;
-  if (pointer === '') return true;
-  const slash = pointer.indexOf('/', 1);
-  const raw = slash < 0 ? pointer.slice(1) : pointer.slice(1, slash);
-  const rest = slash < 0 ? '' : pointer.slice(slash);
-  const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-  if (node.type === 'array') return /^\d+$/.test(token) && pointerExists(node.items[Number(token)], rest);
-  if (node.type === 'object') return node.members.some((m) => m.key === token && pointerExists(m.value, rest));
-  return false;
-}
 
 /** A plain value with every string and key as Go decodes it (unpaired surrogates → U+FFFD). */
 function goValue(v: unknown): unknown {
@@ -54,8 +32,6 @@ function goValue(v: unknown): unknown {
   }
   return v;
 }
-
-const VALUE_START = new Set([...'{["-0123456789tfn']);
 
 /** Every finding inside the text; findings about values point at a value or key that the pointer names. */
 function expectLocated(text: string, issues: readonly ManifestIssue[]): void {

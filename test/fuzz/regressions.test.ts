@@ -10,6 +10,7 @@ import { parseJson, toPlainValue } from '../../src/lib/manifest/json.js';
 import { lintManifest } from '../../src/lib/manifest/lint.js';
 import { parseManifest } from '../../src/lib/manifest/validate.js';
 import { openPackage, PackageError } from '../../src/lib/package/read.js';
+import { parseScenarioFile } from '../../src/lib/testing/load/index.js';
 import { writeZip } from '../package/zip-writer.js';
 
 const doc = (fields: string) => `{"api":"1","name":"Echo Bot","version":"1.0.0",${fields}}`;
@@ -121,5 +122,17 @@ describe('.ocpkg from a file: a refused entry leaves the descriptor to the packa
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('scenario files: deep expectation payloads (was: RangeError in the pattern check, a crash)', () => {
+  it('a filter step expecting a payload 9 000 levels deep loads; a bad pattern at the bottom is located', () => {
+    const file = (leaf: string) =>
+      `[{"name":"deep","events":[{"filter":"chat.message.received","expect":{"action":"modify","payload":${'['.repeat(9000)}${leaf}${']'.repeat(9000)}}}]}]`;
+    const where = { file: '/p/__tests__/x.test.json', displayPath: 'x.test.json', projectDir: '/p' };
+    expect(parseScenarioFile(file('"/ok/"'), where).issues).toEqual([]);
+    const bad = parseScenarioFile(file('"/[bad/"'), where);
+    expect(bad.file).toBeNull();
+    expect(bad.issues).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/^invalid regular expression \/\[bad\/.* \(at \/0\/events\/0\/expect\/payload(\/0){9000}\)$/) })]);
   });
 });

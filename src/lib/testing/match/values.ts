@@ -89,18 +89,28 @@ export function exactMismatch(expected: unknown, actual: unknown, at = ''): Valu
   return want === got ? null : { at, message: `expected ${describeValue(want)}, got ${describeValue(got)}` };
 }
 
-/** Every `/.../` string inside a JSON value that does not compile, with where it is. */
+/**
+ * Every `/.../` string inside a JSON value that does not compile, with where it is, in document
+ * order. Iterative: a scenario file's values may nest as deep as JSON allows (10 000 levels).
+ */
 export function invalidPatterns(value: unknown, at = ''): { at: string; message: string }[] {
-  if (typeof value === 'string') {
-    if (!isRegexString(value)) return [];
-    try {
-      stringMatcher(value);
-      return [];
-    } catch (err) {
-      return [{ at, message: `invalid regular expression ${value}: ${err instanceof Error ? err.message : String(err)}` }];
+  const out: { at: string; message: string }[] = [];
+  const pending: [unknown, string][] = [[value, at]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [v, where] = next;
+    if (typeof v === 'string') {
+      if (!isRegexString(v)) continue;
+      try {
+        stringMatcher(v);
+      } catch (err) {
+        out.push({ at: where, message: `invalid regular expression ${v}: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) pending.push([v[i], `${where}/${i}`]);
+    } else if (isObject(v)) {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) pending.push([entries[i]![1], `${where}/${pointerToken(entries[i]![0])}`]);
     }
   }
-  if (Array.isArray(value)) return value.flatMap((v, i) => invalidPatterns(v, `${at}/${i}`));
-  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => invalidPatterns(v, `${at}/${pointerToken(k)}`));
-  return [];
+  return out;
 }
