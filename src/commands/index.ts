@@ -2,6 +2,7 @@ import Build from './build.js'
 import Demo from './demo.js'
 import Inspect from './inspect.js'
 import LintManifest from './lint-manifest.js'
+import New from './new.js'
 import Package from './package.js'
 import Serve from './serve.js'
 import Simulate from './simulate.js'
@@ -16,6 +17,7 @@ export const COMMANDS = {
   demo: Demo,
   inspect: Inspect,
   'lint-manifest': LintManifest,
+  new: New,
   package: Package,
   serve: Serve,
   simulate: Simulate,
