@@ -1,7 +1,8 @@
-// Just enough of JSON Schema draft-07 to check schemas/scenario.schema.json against the
-// documented examples: type, enum, properties, required, additionalProperties,
-// propertyNames, items, minLength, pattern, minimum, maximum, allOf, anyOf, oneOf, not and
-// local $refs. Returns the problems found ("" when valid).
+// Just enough of JSON Schema draft-07 to check the shipped schemas (scenario.schema.json,
+// manifest.schema.json) against documents: type, enum, const, properties, required,
+// additionalProperties, propertyNames, items, contains, minItems, maxItems, uniqueItems,
+// minProperties, maxProperties, minLength, pattern, minimum, maximum, allOf, anyOf, oneOf, not,
+// if/then/else and local $refs. Returns the problems found ("" when valid).
 
 type Schema = boolean | Record<string, unknown>;
 
@@ -28,6 +29,7 @@ export function validate(root: Record<string, unknown>, value: unknown): string[
       if (!types.some((x) => x === t || (x === 'number' && (t === 'integer' || t === 'number')))) return [...out, `${at}: expected ${types.join('|')}, got ${t}`];
     }
     if (Array.isArray(s.enum) && !s.enum.includes(v)) out.push(`${at}: not one of ${JSON.stringify(s.enum)}`);
+    if (s.const !== undefined && JSON.stringify(s.const) !== JSON.stringify(v)) out.push(`${at}: not ${JSON.stringify(s.const)}`);
     if (typeof v === 'string') {
       if (typeof s.minLength === 'number' && v.length < s.minLength) out.push(`${at}: shorter than ${s.minLength}`);
       if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(v)) out.push(`${at}: does not match ${s.pattern}`);
@@ -37,9 +39,18 @@ export function validate(root: Record<string, unknown>, value: unknown): string[
       if (typeof s.maximum === 'number' && v > s.maximum) out.push(`${at}: above ${s.maximum}`);
     }
     if (Array.isArray(v) && s.items !== undefined) v.forEach((item, i) => out.push(...check(s.items as Schema, item, `${at}/${i}`)));
+    if (Array.isArray(v)) {
+      if (s.contains !== undefined && !v.some((item) => check(s.contains as Schema, item, at).length === 0)) out.push(`${at}: contains no matching item`);
+      if (typeof s.minItems === 'number' && v.length < s.minItems) out.push(`${at}: fewer than ${s.minItems} items`);
+      if (typeof s.maxItems === 'number' && v.length > s.maxItems) out.push(`${at}: more than ${s.maxItems} items`);
+      if (s.uniqueItems === true && new Set(v.map((item) => JSON.stringify(item))).size !== v.length) out.push(`${at}: items are not unique`);
+    }
     if (typeOf(v) === 'object') {
       const obj = v as Record<string, unknown>;
       const props = (s.properties ?? {}) as Record<string, Schema>;
+      const count = Object.keys(obj).length;
+      if (typeof s.minProperties === 'number' && count < s.minProperties) out.push(`${at}: fewer than ${s.minProperties} properties`);
+      if (typeof s.maxProperties === 'number' && count > s.maxProperties) out.push(`${at}: more than ${s.maxProperties} properties`);
       for (const key of (s.required ?? []) as string[]) if (!Object.hasOwn(obj, key)) out.push(`${at}: missing "${key}"`);
       for (const [key, val] of Object.entries(obj)) {
         if (s.propertyNames !== undefined) out.push(...check(s.propertyNames as Schema, key, `${at}/${key} (name)`));
@@ -54,6 +65,10 @@ export function validate(root: Record<string, unknown>, value: unknown): string[
       if (passing !== 1) out.push(`${at}: matches ${passing} of oneOf (want exactly 1)`);
     }
     if (s.not !== undefined && check(s.not as Schema, v, at).length === 0) out.push(`${at}: matches "not"`);
+    if (s.if !== undefined) {
+      const branch = check(s.if as Schema, v, at).length === 0 ? s.then : s.else;
+      if (branch !== undefined) out.push(...check(branch as Schema, v, at));
+    }
     return out;
   };
 
