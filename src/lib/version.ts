@@ -110,5 +110,20 @@ export function readScriptStamp(script: string): BuildStamp | undefined {
   }
 }
 
-/** The name of the custom section a built plugin.wasm carries its stamp in. */
+/** The name of the custom section a built plugin.wasm carries its stamp in (JSON of a BuildStamp). */
 export const STAMP_SECTION = 'owncast-plugin.build';
+
+/** Parses a stamp section's payload; undefined when it is not one. */
+export function parseStampPayload(payload: Uint8Array): BuildStamp | undefined {
+  try {
+    const value = JSON.parse(new TextDecoder().decode(payload)) as BuildStamp;
+    return typeof value?.tool === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a plugin's stamp compares with this tool: the same engine build, the same production contract. */
+export function compareStamp(stamp: BuildStamp, current: BuildStamp = buildStamp()): { sameTool: boolean; sameEngine: boolean; sameContract: boolean } {
+  return { sameTool: stamp.tool === current.tool, sameEngine: stamp.engine === current.engine, sameContract: stamp.contract === current.contract && stamp.pluginApi === current.pluginApi };
+}

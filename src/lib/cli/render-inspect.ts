@@ -53,6 +53,14 @@ export function renderInspectReport(r: InspectReport, options: {color?: boolean}
     out.push(`  ${c.entry}  ${formatBytes(c.bytes)}  sha256 ${c.sha256}`)
     out.push(`  runs ${c.runs}`)
     out.push(`  engine contract: ${c.contract.ok ? paint.green('fits') : paint.red('does not fit')}`)
+    if (c.builtBy) {
+      const b = c.builtBy
+      const engine = `QuickJS ${b.quickjs}, engine ${b.engine}${b.sameEngine ? ' (this tool\'s)' : paint.yellow(' (not this tool\'s engine)')}`
+      const contract = `plugin API ${b.pluginApi}, contract ${b.contract}${b.sameContract ? ' (current)' : paint.yellow(' (differs from the contract this tool targets: rebuild it)')}`
+      out.push(`  built by ${b.tool}; ${engine}; ${contract}`)
+    } else {
+      out.push(paint.dim('  built by: unknown (no build stamp: another toolchain, or a build from before owncast-plugin stamped its output)'))
+    }
     for (const p of c.contract.problems) out.push(`    - ${p}`)
     if (c.script) out.push(`  requires: ${c.script.requires.length > 0 ? c.script.requires.join(', ') : 'nothing'}`)
     if (c.wasm) {

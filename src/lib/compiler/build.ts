@@ -11,6 +11,7 @@ import {esbuildDiagnostics, sourceDiagnostic} from './diagnostics.js'
 import {findEntry} from './entry.js'
 import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
 import {findModuleCalls} from './scan.js'
+import {stampComment} from '../version.js'
 import {
   createTypechecker,
   isTypeScriptSource,
@@ -124,6 +125,8 @@ export function esbuildOptions(entry: string, outFile: string, workingDir: strin
     conditions: ['module'],
     // There is no `process` in the engine; packages commonly branch on NODE_ENV.
     define: {'process.env.NODE_ENV': '"production"'},
+    // which toolchain, engine and contract built it, for `inspect`; no paths or times (reproducible)
+    banner: {js: stampComment()},
     sourcemap: 'external' as const,
     sourcesContent: true,
     metafile: true,

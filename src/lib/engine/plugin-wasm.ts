@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { buildSdkRuntime } from '../sdk/build-runtime.js';
 import { finalizeModule } from './imports.js';
+import { buildStamp, STAMP_SECTION } from '../version.js';
 import { enginePath } from './paths.js';
+import { appendCustomSection } from './wasm-sections.js';
 import { wizen } from './wizer.js';
 
 export interface PluginWasmOptions {
@@ -68,5 +70,7 @@ export async function buildPluginWasm(opts: PluginWasmOptions): Promise<PluginWa
         : 'every host function is granted; nothing to stub',
     );
   }
-  return { wasm: finalized.wasm, preEvaluated, notes };
+  // what built it, for `inspect` (a custom section: no host reads it, and it changes nothing that runs)
+  const stamp = new TextEncoder().encode(JSON.stringify(buildStamp()));
+  return { wasm: appendCustomSection(finalized.wasm, STAMP_SECTION, stamp), preEvaluated, notes };
 }

@@ -26,7 +26,8 @@ export interface WasmExport {
 export interface WasmSummary {
   imports: WasmImport[];
   exports: WasmExport[];
-  customSections: { name: string; size: number }[];
+  /** `offset`: where the section's payload starts in the module's bytes. */
+  customSections: { name: string; size: number; offset: number }[];
   /** Declared memory limits (pages of 64 KiB), defined or imported. */
   memory?: { min: number; max?: number };
 }
@@ -89,7 +90,7 @@ export function readWasmSummary(bytes: Uint8Array): WasmSummary {
     if (id === 0) {
       const start = r.pos;
       const name = r.name();
-      summary.customSections.push({ name, size: size - (r.pos - start) });
+      summary.customSections.push({ name, size: size - (r.pos - start), offset: r.pos });
     } else if (id === 1) {
       for (let n = r.u32(); n > 0; n--) {
         if (r.byte() !== 0x60) throw new Error('unsupported type form in wasm binary');
@@ -183,5 +184,28 @@ export function withoutExports(bytes: Uint8Array, names: readonly string[]): Uin
     out.set(p, off);
     off += p.length;
   }
+  return out;
+}
+
+function leb128(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** The module with a custom section appended (custom sections may follow every other section). */
+export function appendCustomSection(module: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const body = [...leb128(nameBytes.length), ...nameBytes];
+  const header = [0, ...leb128(body.length + payload.length), ...body];
+  const out = new Uint8Array(module.length + header.length + payload.length);
+  out.set(module, 0);
+  out.set(header, module.length);
+  out.set(payload, module.length + header.length);
   return out;
 }

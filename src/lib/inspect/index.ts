@@ -20,6 +20,8 @@ import { KNOWN_PERMISSIONS } from '../manifest/permissions.js';
 import type { Manifest } from '../manifest/types.js';
 import { ENTRY_LIMITS, MANIFEST_ENTRY, openPackage, type OpenedPackage } from '../package/read.js';
 import { checkScript, checkWasm, type ScriptReport, type WasmReport } from './code.js';
+import { readWasmSummary } from '../engine/wasm-sections.js';
+import { compareStamp, parseStampPayload, readScriptStamp, STAMP_SECTION, type BuildStamp } from '../version.js';
 import { runRegister, type RegisterReport } from './register.js';
 
 export type InspectKind = 'package' | 'wasm' | 'script' | 'project';
@@ -102,6 +104,33 @@ export interface CodeSummary {
   contract: { ok: boolean; problems: string[] };
   script?: ScriptReport;
   wasm?: WasmReport;
+  /** What built it (the stamp `build` writes), compared with this tool; null when it carries none. */
+  builtBy: BuiltBy | null;
+}
+
+export interface BuiltBy extends BuildStamp {
+  /** Built by this very version of the tool. */
+  sameTool: boolean;
+  /** On the engine this tool runs plugins on (QuickJS build + SDK runtime). */
+  sameEngine: boolean;
+  /** Against the production contract this tool targets (plugin API and host-function set). */
+  sameContract: boolean;
+}
+
+/** The build stamp of a plugin.js (its first line) or plugin.wasm (a custom section). */
+function builtBy(kind: 'js' | 'wasm', bytes: Uint8Array): BuiltBy | null {
+  let stamp: BuildStamp | undefined;
+  if (kind === 'js') {
+    stamp = readScriptStamp(Buffer.from(bytes.subarray(0, 1024)).toString('utf8'));
+  } else {
+    try {
+      const section = readWasmSummary(bytes).customSections.find((c) => c.name === STAMP_SECTION);
+      if (section) stamp = parseStampPayload(bytes.subarray(section.offset, section.offset + section.size));
+    } catch {
+      // not readable: checkWasm reports why
+    }
+  }
+  return stamp ? { ...stamp, ...compareStamp(stamp) } : null;
 }
 
 interface Gathered {
@@ -304,17 +333,17 @@ async function report(ctx: Context, g: Gathered, withRegister: boolean): Promise
   if (g.code) {
     const base = { entry: g.code.entry, kind: g.code.kind, bytes: g.code.bytes.length, sha256: sha256(g.code.bytes) };
     if (g.code.kind === 'py') {
-      code = { ...base, runs: 'Python on the shared Python engine (not supported by this tool)', contract: { ok: false, problems: ['Python plugins are not supported by this tool'] } };
+      code = { ...base, runs: 'Python on the shared Python engine (not supported by this tool)', contract: { ok: false, problems: ['Python plugins are not supported by this tool'] }, builtBy: null };
     } else if (g.code.kind === 'js') {
       const script = checkScript(Buffer.from(g.code.bytes).toString('utf8'));
-      code = { ...base, runs: "on the Owncast server's shared JavaScript engine (QuickJS), as config \"script\"", contract: { ok: script.ok, problems: script.problems }, script };
+      code = { ...base, runs: "on the Owncast server's shared JavaScript engine (QuickJS), as config \"script\"", contract: { ok: script.ok, problems: script.problems }, script, builtBy: builtBy('js', g.code.bytes) };
     } else {
       const wasm = checkWasm(g.code.bytes, g.manifestJson ? manifestPermissions(g.manifestJson) : undefined);
       const runs =
         wasm.builder === 'owncast-plugin'
           ? 'self-contained: the QuickJS engine with the plugin pre-loaded (owncast-plugin build --target wasm)'
           : 'self-contained wasm from another toolchain (e.g. the reference SDK)';
-      code = { ...base, runs, contract: { ok: wasm.ok, problems: wasm.problems }, wasm };
+      code = { ...base, runs, contract: { ok: wasm.ok, problems: wasm.problems }, wasm, builtBy: builtBy('wasm', g.code.bytes) };
     }
     for (const p of code.contract.problems) problems.push(`${g.code.entry}: ${p}`);
   } else {
