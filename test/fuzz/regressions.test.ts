@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { isAdminPath } from '../../src/lib/devserver/http/paths.js';
 import { parseJson, toPlainValue } from '../../src/lib/manifest/json.js';
 import { lintManifest } from '../../src/lib/manifest/lint.js';
 import { parseManifest } from '../../src/lib/manifest/validate.js';
@@ -134,5 +135,26 @@ describe('scenario files: deep expectation payloads (was: RangeError in the patt
     const bad = parseScenarioFile(file('"/[bad/"'), where);
     expect(bad.file).toBeNull();
     expect(bad.issues).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/^invalid regular expression \/\[bad\/.* \(at \/0\/events\/0\/expect\/payload(\/0){9000}\)$/) })]);
+  });
+});
+
+// A directory URL served its admin index.html: fixed cases through the server in
+// test/fuzz/http-router.test.ts ("with admin credentials ...").
+describe('plugin HTTP admin gate: the forms a request reaches (was: admin pages reached without auth)', () => {
+  const pages = (...paths: string[]) => paths.map((path) => ({ title: 'Admin', path, icon: '' }));
+
+  it('a trailing slash: "/reports/q1.html/" reaches the handler and the static lookup as the page "/reports/q1.html"', () => {
+    expect(isAdminPath(pages('/reports/*.html'), '/reports/q1.html/')).toBe(true);
+    expect(isAdminPath(pages('/Secret/{a,b}.txt'), '/secret/a.txt//')).toBe(true);
+    expect(isAdminPath(pages('/?'), '/q/')).toBe(true);
+  });
+
+  it('a backslash read as a slash, then the trailing slash stripped', () => {
+    expect(isAdminPath(pages('/?'), '/q\\')).toBe(true);
+  });
+
+  it('and what is not an admin page stays open', () => {
+    expect(isAdminPath(pages('/reports/*.html'), '/reports/')).toBe(false);
+    expect(isAdminPath(pages('/admin'), '/administrator')).toBe(false);
   });
 });

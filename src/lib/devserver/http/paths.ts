@@ -112,14 +112,18 @@ function compile(pages: readonly AdminPage[]): CompiledPage[] {
 
 /**
  * Whether `rest` (a cleaned path relative to the plugin) is one of its admin pages: a page
- * glob matches it, or it lies under a page's path, case-insensitively. A path with a
- * backslash is also checked with the backslashes read as slashes, so a plugin (or a proxy)
- * that normalizes them cannot be reached around the gate.
+ * glob matches it, or it lies under a page's path, case-insensitively. The gate looks at every
+ * form of the path the request reaches: `rest` itself, and the path the handler and the static
+ * lookup see (trailing slashes stripped: "/reports/q1.html/" is the page "/reports/q1.html").
+ * A path with a backslash is also checked with the backslashes read as slashes, so a plugin
+ * (or a proxy) that normalizes them cannot be reached around the gate. (A directory URL whose
+ * index.html is an admin page is gated where public/ is known: plugin-route.ts.)
  */
 export function isAdminPath(pages: readonly AdminPage[], rest: string): boolean {
   if (pages.length === 0) return false;
-  const forms = [rest.toLowerCase()];
-  if (rest.includes('\\')) forms.push(cleanUrlPath(rest.replaceAll('\\', '/')).toLowerCase());
+  const written = rest.includes('\\') ? [rest, cleanUrlPath(rest.replaceAll('\\', '/'))] : [rest];
+  const forms: string[] = [];
+  for (const path of written) forms.push(path.toLowerCase(), (path.length > 1 ? path.replace(/\/+$/, '') || '/' : path).toLowerCase());
   const list = compile(pages);
   return forms.some((form) => list.some((p) => p.glob.test(form) || (p.prefix !== null && form.startsWith(p.prefix))));
 }

@@ -43,8 +43,11 @@ export async function servePluginRequest(req: IncomingMessage, res: ServerRespon
   const { rest } = target;
   const auth = ctx.auth(req);
 
-  // The admin gate comes first: no permission, file or handler answers before it.
-  const adminPage = isAdminPath(plugin.manifest.admin.pages, rest);
+  // The admin gate comes first: no permission, file or handler answers before it. A directory
+  // URL is answered with its index.html from public/: when that file is an admin page, so is the URL.
+  const pages = plugin.manifest.admin.pages;
+  const index = rest.endsWith('/') ? `${rest}index.html` : null;
+  const adminPage = isAdminPath(pages, rest) || (index !== null && isAdminPath(pages, index) && plugin.publicFiles?.read(index.slice(1)) != null);
   if (adminPage && !auth.admin) {
     return sendError(res, 401, 'authentication required', { 'WWW-Authenticate': 'Basic realm="Owncast plugin admin"' });
   }
