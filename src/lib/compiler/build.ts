@@ -51,6 +51,7 @@ export interface BuildTypecheck {
   /** False for a JavaScript plugin, or with `typecheck: 'off'`. */
   ran: boolean
   mode: TypecheckMode
+  /** Wall time of the type check (loading the compiler included; it overlaps bundling). */
   durationMs: number
   /** The project's own files checked. */
   files: number
@@ -243,10 +244,13 @@ async function writeOutput(ctx: Context, file: string, data: string | Uint8Array
  * Type-checks the project from TypeScript's incremental state in `buildInfoFile`; `save` updates
  * that file (once the build succeeded: a failed build writes nothing).
  */
-async function typecheckPlugin(dir: string, entry: string, buildInfoFile: string): Promise<TypecheckResult & {save(): void}> {
+async function typecheckPlugin(ctx: Context, dir: string, entry: string, buildInfoFile: string): Promise<TypecheckResult & {save(): void}> {
+  const started = ctx.clock.monotonic()
   const ts = await loadTypescript()
   const checker = createTypechecker(ts, {dir, buildInfoFile})
-  return {...checker.check({entry, save: false}), save: () => checker.save()}
+  const result = checker.check({entry, save: false})
+  // The time the build spent on it: loading the compiler included.
+  return {...result, durationMs: Math.round(ctx.clock.monotonic() - started), save: () => checker.save()}
 }
 
 /**
@@ -275,13 +279,13 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   const bundling = (options.bundle ?? bundlePlugin)(ctx, {entry, outFile: scriptFile, workingDir: dir})
   let typing: ReturnType<typeof typecheckPlugin> | undefined
   if (typecheckMode !== 'off' && (isTypeScriptSource(entry) || mentionsCheckJs(dir))) {
-    typing = typecheckPlugin(dir, entry, buildInfoFile)
+    typing = typecheckPlugin(ctx, dir, entry, buildInfoFile)
     typing.catch(() => undefined) // awaited below, unless bundling fails first
   }
   const bundle = await bundling
   // A JavaScript entry that imports TypeScript files: those are checked.
   if (typecheckMode !== 'off' && !typing && bundle.inputs.some((f) => isTypeScriptSource(f) && !f.includes(`${path.sep}node_modules${path.sep}`))) {
-    typing = typecheckPlugin(dir, entry, buildInfoFile)
+    typing = typecheckPlugin(ctx, dir, entry, buildInfoFile)
   }
   // The lint engine (the same as lint-manifest and package) with the bundle at hand: what the
   // host would refuse at load (a filter without chat.filter...) fails the build; the rest warns.

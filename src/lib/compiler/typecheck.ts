@@ -89,18 +89,27 @@ interface CachedFile {
 }
 
 /**
+ * Declaration files (the standard library, the SDK's, packages' types) parsed by any checker in
+ * this thread, shared: several projects built in one process (serve, the test suites) parse
+ * them once. Their binding does not depend on the options that differ between projects (the
+ * key holds those that shape the parse).
+ */
+const DECLARATION_FILES = new Map<string, CachedFile>()
+
+/**
  * A compiler host for one check that hands out the same SourceFile as earlier checks for a file
  * that has not changed (same mtime, ctime and size), so a later program reuses the parse (and
  * binding) of everything unchanged: the standard library, the SDK's declarations, untouched
  * modules. One per check: TypeScript's incremental host remembers which files exist.
  */
-function cachingHost(ts: TypeScript, options: ts.CompilerOptions, cache: Map<string, CachedFile>): ts.CompilerHost {
+function cachingHost(ts: TypeScript, options: ts.CompilerOptions, own: Map<string, CachedFile>): ts.CompilerHost {
   const host = ts.createIncrementalCompilerHost(options, ts.sys)
   const getSourceFile = host.getSourceFile.bind(host)
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
     const st = statSync(fileName, {throwIfNoEntry: false})
     const lv = languageVersionOrOptions
-    const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}`
+    const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}|${options.moduleDetection}|${options.jsx}`
+    const cache = DECLARATION.test(fileName) ? DECLARATION_FILES : own
     const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
     const hit = cache.get(key)
     if (hit && st && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile

@@ -1,0 +1,143 @@
+// npx tsx bench/typecheck.bench.ts [--quick] — what type checking costs a build, and what the
+// incremental state saves: a copy of examples/stream-ops (two files) in a temp directory.
+//   1. `owncast-plugin build` as users run it (the compiled CLI, `npm run build` first; a fresh
+//      process per run, spawn to exit): the first build (no dist/, no .tsbuildinfo), a second
+//      build of the unchanged project, and --no-typecheck as the baseline, rounds interleaved;
+//   2. the checker in one process: a first check, a new checker starting from the .tsbuildinfo,
+//      a re-check with the program kept (unchanged, then after an edit of one file), and the
+//      background checker of `watch` (worker thread): its first check, then one after an edit.
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createTypechecker, loadTypescript } from '../src/lib/compiler/typecheck.js';
+import { createBackgroundTypechecker } from '../src/lib/compiler/typecheck-worker.js';
+import { packageRoot } from '../src/lib/engine/paths.js';
+
+const quick = process.argv.includes('--quick');
+const ROUNDS = quick ? 3 : 9;
+const root = packageRoot();
+const EXAMPLE = join(root, 'examples', 'stream-ops');
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
+const min = (xs: number[]) => sorted(xs)[0]!;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+/** A fresh copy of the example: sources, manifest and tsconfig.json, no dist/. */
+async function copyProject(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ocp-typecheck-bench-'));
+  for (const entry of ['src', 'plugin.manifest.json', 'tsconfig.json']) await cp(join(EXAMPLE, entry), join(dir, entry), { recursive: true });
+  return dir;
+}
+
+interface BuildRun {
+  wallMs: number;
+  typecheckMs: number;
+  reused: string;
+}
+
+/** One `owncast-plugin build --json` process, spawn to exit. */
+function build(dir: string, extra: string[] = []): Promise<BuildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'build', dir, '--json', ...extra], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      if (code !== 0) return reject(new Error(`build ${dir} ${extra.join(' ')} exited ${code}:\n${stderr}${stdout}`));
+      const result = JSON.parse(stdout) as { typecheck: { durationMs: number; reused: string } };
+      resolve({ wallMs, typecheckMs: result.typecheck.durationMs, reused: result.typecheck.reused });
+    });
+  });
+}
+
+const out: string[] = [];
+const load = loadavg()[0]!;
+
+// ---- 1. build as users run it ----------------------------------------------------------------
+{
+  const dir = await copyProject();
+  const runs: Record<'cold' | 'second' | 'off', BuildRun[]> = { cold: [], second: [], off: [] };
+  await build(dir); // warm the file cache
+  for (let i = 0; i < ROUNDS; i++) {
+    await rm(join(dir, 'dist'), { recursive: true, force: true });
+    runs.cold.push(await build(dir));
+    runs.second.push(await build(dir));
+    runs.off.push(await build(dir, ['--no-typecheck']));
+  }
+  await rm(dir, { recursive: true, force: true });
+  const base = median(runs.off.map((r) => r.wallMs));
+  const row = (label: string, rs: BuildRun[]) => {
+    const wall = rs.map((r) => r.wallMs);
+    const reused = [...new Set(rs.map((r) => r.reused))].join(', ');
+    return `| ${label} | ${ms(min(wall))} | ${ms(median(wall))} | +${ms(median(wall) - base)} | ${ms(median(rs.map((r) => r.typecheckMs)))} | ${reused} |`;
+  };
+  out.push(
+    `### \`owncast-plugin build\` of a two-file TypeScript plugin (examples/stream-ops), ${ROUNDS} rounds interleaved; a fresh process per run`,
+    '',
+    '| build | wall, min | wall, median | vs --no-typecheck | type check (median, its own clock) | started from |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    row('first build: no dist/, no .tsbuildinfo', runs.cold),
+    row('second build of the unchanged project', runs.second),
+    `| --no-typecheck (baseline) | ${ms(min(runs.off.map((r) => r.wallMs)))} | ${ms(base)} | | | |`,
+    '',
+  );
+}
+
+// ---- 2. the checker in one process -------------------------------------------------------------
+{
+  const t0 = performance.now();
+  const ts = await loadTypescript();
+  const importMs = performance.now() - t0;
+  const samples: Record<string, number[]> = { first: [], buildinfo: [], unchanged: [], edited: [], workerFirst: [], workerEdited: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    const dir = await copyProject();
+    const plugin = join(dir, 'src', 'describe.ts');
+    const first = createTypechecker(ts, { dir });
+    let r = first.check();
+    if (r.errors > 0 || r.reused !== 'none') throw new Error(`unexpected first check: ${JSON.stringify(r)}`);
+    samples.first!.push(r.durationMs);
+    const fromDisk = createTypechecker(ts, { dir });
+    r = fromDisk.check();
+    if (r.reused !== 'buildinfo') throw new Error(`expected the .tsbuildinfo to be used: ${JSON.stringify(r)}`);
+    samples.buildinfo!.push(r.durationMs);
+    samples.unchanged!.push(fromDisk.check().durationMs);
+    await writeFile(plugin, `${await import('node:fs/promises').then((fs) => fs.readFile(plugin, 'utf8'))}\nexport const edited${i} = ${i}\n`);
+    samples.edited!.push(fromDisk.check().durationMs);
+
+    const worker = createBackgroundTypechecker({ dir, buildInfoFile: join(dir, 'worker', '.tsbuildinfo') });
+    let t = performance.now();
+    await worker.check();
+    samples.workerFirst!.push(performance.now() - t);
+    await writeFile(plugin, `${await import('node:fs/promises').then((fs) => fs.readFile(plugin, 'utf8'))}\nexport const again${i} = ${i}\n`);
+    t = performance.now();
+    const edited = await worker.check();
+    if (edited.reused !== 'program') throw new Error(`expected the worker to keep its program: ${JSON.stringify(edited)}`);
+    samples.workerEdited!.push(performance.now() - t);
+    await worker.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const row = (label: string, xs: number[]) => `| ${label} | ${ms(min(xs))} | ${ms(median(xs))} |`;
+  out.push(
+    `### The checker in one process (the same project; medians of ${ROUNDS}; loading the compiler took ${ms(importMs)})`,
+    '',
+    '| check | min | median |',
+    '| --- | ---: | ---: |',
+    row('first check: parse the standard library, the SDK declarations and the plugin, check it all', samples.first!),
+    row('a new checker starting from the .tsbuildinfo (what the second build does after loading the compiler)', samples.buildinfo!),
+    row('the same checker again, nothing changed', samples.unchanged!),
+    row('the same checker after an edit of one file (what watch does)', samples.edited!),
+    row('background checker (worker thread): its first check, the compiler loading included', samples.workerFirst!),
+    row('background checker: a check after an edit, round trip', samples.workerEdited!),
+    '',
+    `Load average at the start: ${load.toFixed(1)} (2 cores).`,
+  );
+}
+
+process.stdout.write(`## Type checking (\`build\`, and \`watch\`'s background checker)\n\n${out.join('\n')}\n`);
