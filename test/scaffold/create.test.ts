@@ -98,6 +98,7 @@ describe('createProject', () => {
           slug: `my-${template}`,
           version: '0.1.0',
         })
+        expect(manifest.bot).toEqual({displayName: manifest.name})
         expect(manifest.description.length).toBeGreaterThan(20)
         expect(manifest.permissions.length).toBeGreaterThan(0)
 
