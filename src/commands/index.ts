@@ -7,6 +7,7 @@ import Package from './package.js'
 import Serve from './serve.js'
 import Simulate from './simulate.js'
 import Test from './test.js'
+import Watch from './watch.js'
 
 /**
  * Every command of the CLI (oclif's "explicit" discovery: package.json oclif.commands points
@@ -22,4 +23,5 @@ export const COMMANDS = {
   serve: Serve,
   simulate: Simulate,
   test: Test,
+  watch: Watch,
 }

@@ -51,13 +51,14 @@ it('--json: the simulator events and the watch outcomes, one per line; the reloa
   const reloadAt = all.findIndex((l) => l.type === 'simulate' && l.event?.type === 'reload');
   expect(all[reloadAt]!.event).toMatchObject({ type: 'reload', slug: 'labeller', ok: true });
   expect(all).toContainEqual(expect.objectContaining({ type: 'reload', to: 'simulate', slug: 'labeller', ok: true }));
-  // before the reload every line was v1, after it every line is v2; the count (in KV) goes on
-  const before = all.slice(0, reloadAt).flatMap((l) => (l.event?.type === 'message' ? [l.event.shown!] : []));
-  const after = all.slice(reloadAt).flatMap((l) => (l.event?.type === 'message' ? [l.event.shown!] : []));
-  expect(before.length).toBeGreaterThan(0);
-  expect(before.every((s) => s.startsWith('v1#'))).toBe(true);
-  expect(after.every((s) => s.startsWith('v2#'))).toBe(true);
-  expect(after[0]).toBe(`v2#${before.length + 1}: line ${before.length}`);
+  // before the reload no line was v2, after it none is v1 (a filter call past its 50 ms budget on
+  // a loaded machine lets a line through unlabelled); the count, in KV, goes on from where it was
+  const labelled = (from: number, to: number, v: string) =>
+    all.slice(from, to).flatMap((l) => (l.event?.type === 'message' && l.event.shown?.startsWith(`${v}#`) ? [Number(/#(\d+):/.exec(l.event.shown)![1])] : []));
+  expect(labelled(0, reloadAt, 'v1').length).toBeGreaterThan(0);
+  expect(labelled(0, reloadAt, 'v2')).toEqual([]);
+  expect(labelled(reloadAt, all.length, 'v1')).toEqual([]);
+  expect(labelled(reloadAt, all.length, 'v2')[0]).toBeGreaterThan(Math.max(...labelled(0, reloadAt, 'v1')));
 }, 60_000);
 
 it('plain text: the stream on stdout with the reload line; the watch status on stderr', async () => {

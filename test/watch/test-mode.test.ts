@@ -49,4 +49,6 @@ it('reruns the scenarios after each good build, and on a scenario change without
   // the code did not change: no build
   expect(builds()).toHaveLength(2);
   expect(events.filter((e) => e.type === 'building')).toHaveLength(2);
+  // the watch is the only builder: the runs never built the project themselves
+  expect(tests().flatMap((t) => t.result.builds)).toEqual([]);
 }, 90_000);

@@ -48,6 +48,8 @@ export interface WatchRun {
   readonly quit: Promise<void>;
   /** Prints above the status line (or into the simulator's log pane). */
   print(text: string): void;
+  /** Where results go: stdout, through the status line when both are the same terminal. */
+  readonly stdout: OutputStream;
   /** Stops watching and closes everything it started. */
   close(): Promise<void>;
 }
@@ -64,13 +66,14 @@ export async function startWatch(ctx: Context, opts: WatchRunOptions): Promise<W
     status: (t) => screen.status(t),
     print: (t) => screen.print(t),
     stream: { write: (chunk: string) => screen.stream.write(chunk), isTTY: false },
-    close: () => screen.close(),
+    above: (other) => ({ write: (chunk: string) => screen.above(other).write(chunk), isTTY: other.isTTY }),
+    close: (o) => screen.close(o),
   };
   const tty = Boolean(ctx.stderr.isTTY);
   let render = createWatchRenderer(through, { color: ctx.color, plain: !tty });
   // what the dev server, the builds and the scenario runner log goes above the status line too;
   // a stdout on the same terminal (the simulator's text stream) does as well
-  const stdout: OutputStream = tty && ctx.stdout.isTTY ? { write: (c: string) => through.print(c), isTTY: true } : ctx.stdout;
+  const stdout: OutputStream = tty && ctx.stdout.isTTY ? through.above(ctx.stdout) : ctx.stdout;
   const inner: Context = { ...ctx, stdout, stderr: through.stream, logger: createLogger(through.stream, ctx.logger.level, ctx.color) };
 
   const consumers: WatchConsumer[] = [];
@@ -80,8 +83,10 @@ export async function startWatch(ctx: Context, opts: WatchRunOptions): Promise<W
     ? new SimulateConsumer(inner, dir, {
         ...opts.simulate,
         onScreen: (sim) => {
+          // the terminal is the simulator's now: the status line leaves it
+          terminal.close({ clear: true });
           screen = logScreen((line) => sim.log('info', line));
-          render = createWatchRenderer(through, { color: false, plain: true });
+          render = createWatchRenderer(through, { color: false, plain: true, compact: true });
         },
       })
     : null;
@@ -120,6 +125,7 @@ export async function startWatch(ctx: Context, opts: WatchRunOptions): Promise<W
     simulator,
     quit: simulator?.quit ?? new Promise<void>(() => undefined),
     print: (text) => through.print(text),
+    stdout,
     async close() {
       await watch.close();
       await typecheck?.close();

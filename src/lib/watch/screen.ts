@@ -13,8 +13,10 @@ export interface WatchScreen {
   print(text: string): void;
   /** A stream for others (the dev server's plugin logs): what they write is printed above the status line. */
   readonly stream: OutputStream;
-  /** Leaves the status line as it is, ending it with a newline on a terminal. */
-  close(): void;
+  /** Writes to `other` (stdout on the same terminal) above the status line. */
+  above(other: OutputStream): OutputStream;
+  /** Stops drawing: the status line stays (ended with a newline) or, with `clear`, is removed. */
+  close(opts?: { clear?: boolean }): void;
 }
 
 const CLEAR_LINE = '\r\u001B[2K';
@@ -30,16 +32,23 @@ export function terminalScreen(out: OutputStream): WatchScreen {
     // the line must not wrap, or the next rewrite leaves its first part behind
     return width > 1 && visibleLength(text) > width - 1 ? `${sliceVisible(text, width - 2)}…` : text;
   };
-  const print = (text: string) => {
+  const printTo = (stream: OutputStream, text: string) => {
     if (text === '') return;
     const block = text.endsWith('\n') ? text : `${text}\n`;
     if (!tty) {
-      out.write(block);
+      stream.write(block);
       return;
     }
-    out.write(`${shown ? CLEAR_LINE : ''}${block}${current && !closed ? fit(current) : ''}`);
+    if (stream === out) {
+      out.write(`${shown ? CLEAR_LINE : ''}${block}${current && !closed ? fit(current) : ''}`);
+    } else {
+      if (shown) out.write(CLEAR_LINE);
+      stream.write(block);
+      if (current && !closed) out.write(fit(current));
+    }
     shown = current !== '' && !closed;
   };
+  const print = (text: string) => printTo(out, text);
   return {
     status(text) {
       if (closed || text === current) return;
@@ -53,10 +62,11 @@ export function terminalScreen(out: OutputStream): WatchScreen {
     },
     print,
     stream: { write: (chunk: string) => print(chunk), isTTY: false },
-    close() {
+    above: (other) => ({ write: (chunk: string) => printTo(other, chunk), isTTY: other.isTTY }),
+    close(opts) {
       if (closed) return;
       closed = true;
-      if (tty && shown) out.write('\n');
+      if (tty && shown) out.write(opts?.clear ? CLEAR_LINE : '\n');
     },
   };
 }
@@ -75,6 +85,7 @@ export function logScreen(log: (line: string) => void): WatchScreen {
     },
     print,
     stream: { write: (chunk: string) => print(chunk), isTTY: false },
+    above: () => ({ write: (chunk: string) => print(chunk), isTTY: false }),
     close() {},
   };
 }

@@ -47,8 +47,14 @@ export class TestConsumer implements WatchConsumer {
       this.#sql = { dir, sql: sharedScenarioSql(dir) };
     }
     try {
-      // dist/ is fresh (the watch wrote it), so nothing is built here
-      const result = await runTests(this.#ctx, { paths: [this.#dir], sql: this.#sql.sql, ...(this.#opts.filter ? { filter: this.#opts.filter } : {}) });
+      // the watch is the only builder of its project: the scenarios run on the last good build
+      // (a change pending meanwhile is built and run next); projects they name are built when stale
+      const result = await runTests(this.#ctx, {
+        paths: [this.#dir],
+        sql: this.#sql.sql,
+        prebuilt: [this.#dir],
+        ...(this.#opts.filter ? { filter: this.#opts.filter } : {}),
+      });
       return [{ type: 'test', ok: true, result, changed }];
     } catch (error) {
       return [{ type: 'test', ok: false, error, changed }];

@@ -37,6 +37,8 @@ export interface TestRunOptions {
   sql?: ScenarioSql;
   /** Scenario files already parsed (the JS API's inline scenarios): run these, and read no paths. */
   files?: ScenarioFile[];
+  /** Project directories (absolute) loaded from dist/ as they are, never built here (`watch --test` builds them). */
+  prebuilt?: string[];
 }
 
 /** Whether a scenario is selected by --filter. */
@@ -89,7 +91,7 @@ export async function runTests(ctx: Context, opts: TestRunOptions = {}): Promise
     dirs.add(file.projectDir);
     for (const s of scenarios) for (const d of s.plugins) dirs.add(d);
   }
-  const { sources, builds } = await prepareProjects(ctx, dirs);
+  const { sources, builds } = await prepareProjects(ctx, dirs, opts.prebuilt);
 
   const sqlDir = opts.sql ? null : await mkdtemp(join(tmpdir(), 'ocp-test-sql-'));
   const sql = opts.sql ?? sharedScenarioSql(sqlDir!);

@@ -30,17 +30,19 @@ function setupError(ctx: Context, dir: string, doing: string, err: unknown): Use
   return new UserError(`${doing} ${shown} failed: ${message}`, { code: 'TEST_SETUP', cause: err });
 }
 
-/** Builds (when stale) and loads every directory, in order, once each. */
-export async function prepareProjects(ctx: Context, dirs: Iterable<string>): Promise<PreparedProjects> {
+/** Builds (when stale, unless `prebuilt` has it) and loads every directory, in order, once each. */
+export async function prepareProjects(ctx: Context, dirs: Iterable<string>, prebuilt: readonly string[] = []): Promise<PreparedProjects> {
   const sources = new Map<string, LoadedSource>();
   const builds: ProjectBuild[] = [];
   for (const dir of dirs) {
     if (sources.has(dir)) continue;
-    try {
-      const built = await buildIfStale(ctx, dir);
-      if (built) builds.push({ dir, slug: built.slug, durationMs: built.durationMs });
-    } catch (err) {
-      throw setupError(ctx, dir, 'Building', err);
+    if (!prebuilt.includes(dir)) {
+      try {
+        const built = await buildIfStale(ctx, dir);
+        if (built) builds.push({ dir, slug: built.slug, durationMs: built.durationMs });
+      } catch (err) {
+        throw setupError(ctx, dir, 'Building', err);
+      }
     }
     try {
       sources.set(dir, await loadProjectSource(dir));

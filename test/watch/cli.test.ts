@@ -1,0 +1,69 @@
+// `owncast-plugin watch --serve` as an author runs it: the compiled CLI in a child process,
+// a real edit on disk, the dev server answering with the new code, Ctrl-C → exit 0.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ROOT, runCli } from '../cli/helpers.js';
+import { LABEL_FILE, labelSource, until, writeProject } from './project.js';
+
+describe('owncast-plugin watch (compiled CLI)', () => {
+  it('--serve: the banner, an edit served within moments, the status on stderr; Ctrl-C exits 0', async () => {
+    const dir = await writeProject();
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'watch', '--serve', '--port', '0', '--no-typecheck'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const say = async (url: string, body: string) => {
+      const res = await fetch(`${url}/_dev/chat`, { method: 'POST', body: JSON.stringify({ user: 'ada', body }) });
+      return ((await res.json()) as { message?: { body: string } }).message?.body;
+    };
+    try {
+      await until(() => /Ctrl-C to stop/.test(stdout), 60_000, `the banner (stderr: ${stderr})`);
+      const url = /owncast-plugin serve (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
+      expect(url, stderr).toBeDefined();
+      expect(stdout).toMatch(/labeller\s+http:\/\/127\.0\.0\.1:\d+\/plugins\/labeller\//);
+      expect(await say(url!, 'one')).toBe('v1#1: one');
+
+      await writeFile(join(dir, LABEL_FILE), labelSource('v2'));
+      let seen: string | undefined;
+      await until(async () => (seen = await say(url!, 'two'))?.startsWith('v2#') ?? false, 20_000, 'the new code');
+      expect(seen).toMatch(/^v2#\d+: two$/);
+      // stderr off a terminal: one plain line per status
+      expect(stderr).toMatch(/^✔ built labeller in \d+ ms$/m);
+      expect(stderr).toMatch(/^◌ building \(src\/label\.ts\)…$/m);
+      expect(stderr).toMatch(/^reloaded in the dev server in \d+ ms \(saved → running \d+ ms\)$/m);
+      expect(stderr).toMatch(/^watching$/m);
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('a directory without plugin.manifest.json is a usage error (exit 2) with next steps', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ocp-watch-empty-'));
+    try {
+      const run = await runCli(['watch'], { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('is not a plugin project: there is no plugin.manifest.json');
+      expect(run.stderr).toContain('owncast-plugin new my-plugin');
+      const flags = await runCli(['watch', '--port', '9000'], { cwd: dir });
+      expect(flags.code).toBe(2);
+      expect(flags.stderr).toMatch(/--serve/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
