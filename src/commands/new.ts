@@ -62,7 +62,10 @@ Exit codes: 0 created; 2 an invalid name, a directory that is not empty, or a fa
       process.exitCode = 2
       if (!this.jsonEnabled()) {
         const failure = new UserError(`npm install failed in ${project.displayDir}: ${project.install.error ?? 'unknown error'}. The project is complete; only its dependencies are missing.`, {
-          nextSteps: [`cd ${project.displayDir} && npm install`, 'Building, testing and packaging work without it when owncast-plugin is installed globally'],
+          nextSteps: [
+            [...project.nextSteps.filter((step) => step.startsWith('cd ')), 'npm install'].join(' && '),
+            'Building, testing and packaging work without it when owncast-plugin is installed globally',
+          ],
         })
         this.ctx.stderr.write(renderError(failure, {color: this.ctx.color}))
       }

@@ -193,6 +193,9 @@ describe('createProject', () => {
     await writeFile(path.join(tempDir, 'a-file'), 'x')
     const file = await createProject(testContext(tempDir), {name: 'a-file', template: 'chat-bot', language: 'ts'}).catch((e: unknown) => e)
     expect(file).toMatchObject({code: 'TARGET_EXISTS', exitCode: 2})
+    const under = await createProject(testContext(tempDir), {name: 'a-file/inside', template: 'chat-bot', language: 'ts'}).catch((e: unknown) => e)
+    expect(under).toBeInstanceOf(UserError)
+    expect(under).toMatchObject({code: 'TARGET_UNUSABLE', exitCode: 2})
   })
 
   test('an invalid slug writes nothing', async ({tempDir}) => {

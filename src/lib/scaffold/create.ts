@@ -122,7 +122,8 @@ function fill(text: string, values: Record<string, string>, file: string): strin
 
 function toDisplayDir(cwd: string, dir: string): string {
   const rel = path.relative(cwd, dir)
-  const shown = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)
+  const shown = rel === '' ? '.' : outside ? dir : rel
   return shown.split(path.sep).join('/')
 }
 
@@ -156,9 +157,10 @@ async function checkTarget(dir: string, displayDir: string): Promise<void> {
  * created is removed again: the directory when it made it, else the files it wrote.
  */
 async function writeProject(dir: string, outputs: Map<string, Buffer>): Promise<void> {
-  const made = await mkdir(dir, {recursive: true})
+  let made: string | undefined
   const written: string[] = []
   try {
+    made = await mkdir(dir, {recursive: true})
     for (const [rel, bytes] of outputs) {
       const file = path.join(dir, ...rel.split('/'))
       await mkdir(path.dirname(file), {recursive: true})
