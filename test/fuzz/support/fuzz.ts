@@ -30,6 +30,8 @@ export interface PropertyMeta {
   runs: number;
   /** Share of FUZZ_RUNS under `npm run fuzz` (default 1); for properties that do real I/O per case. */
   fuzzShare?: number;
+  /** For properties whose cases hold several calls: how many calls the run made (read after it). */
+  calls?: () => number;
 }
 
 export interface PropertyRecord {
@@ -42,6 +44,8 @@ export interface PropertyRecord {
   failed: boolean;
   interrupted: boolean;
   seed: number;
+  /** Calls under test, for properties whose cases hold several. */
+  calls?: number;
   counterexample?: string;
   error?: string;
 }
@@ -89,6 +93,7 @@ export async function checkProperty<Ts>(meta: PropertyMeta, property: fc.IAsyncP
       failed: details.failed,
       interrupted: details.interrupted,
       seed: details.seed,
+      ...(meta.calls ? { calls: meta.calls() } : {}),
       ...(details.failed ? { counterexample: short(details.counterexample), error: short(details.errorInstance, 600) } : {}),
     };
     appendFileSync(summary, `${JSON.stringify(record)}\n`);
