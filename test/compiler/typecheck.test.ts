@@ -85,17 +85,32 @@ describe('build type-checks TypeScript plugins against the SDK declarations', ()
     expect(ctx.err()).toContain(`warning: ${path.join('src', 'plugin.ts')}:6:9: Type 'string' is not assignable to type 'number'.`)
   })
 
-  test('a correct plugin passes, and its second build starts from dist/.tsbuildinfo with the same result', async ({tempDir}) => {
-    await project(tempDir, {'src/plugin.ts': GOOD, 'src/util.ts': 'export const twice = (s: string): string => s + s\n'})
-    const first = await buildPlugin(testContext(tempDir), {dir: '.'})
+  test('a correct plugin passes; an unchanged project is not checked again, a changed one starts from dist/.tsbuildinfo', async ({tempDir}) => {
+    const util = 'export const twice = (s: string): string => s + s\n'
+    await project(tempDir, {'src/plugin.ts': GOOD, 'src/util.ts': util})
+    const build = () => buildPlugin(testContext(tempDir), {dir: '.'})
+    const first = await build()
     expect(first.typecheck).toMatchObject({ran: true, mode: 'error', errors: 0, files: 1, reused: 'none'})
     expect(first.warnings).toEqual([])
     const buildInfo = path.join(tempDir, 'dist', '.tsbuildinfo')
-    expect(existsSync(buildInfo)).toBe(true)
     expect(await readFile(buildInfo, 'utf8')).toContain('src/plugin.ts')
+    expect(existsSync(path.join(tempDir, 'dist', '.typecheck.json'))).toBe(true)
 
-    const second = await buildPlugin(testContext(tempDir), {dir: '.'})
-    expect(second.typecheck).toMatchObject({ran: true, errors: 0, files: 1, reused: 'buildinfo'})
+    // Nothing changed: the stamp says so, and the compiler does not run.
+    expect((await build()).typecheck).toMatchObject({ran: true, errors: 0, files: 1, reused: 'unchanged'})
+    // A file the program reads changed, or a directory got a new file: TypeScript runs again, from its state.
+    await writeFile(path.join(tempDir, 'src', 'plugin.ts'), `${GOOD}// edited\n`)
+    expect((await build()).typecheck).toMatchObject({ran: true, errors: 0, reused: 'buildinfo'})
+    await writeFile(path.join(tempDir, 'src', 'new.ts'), 'export {}\n')
+    expect((await build()).typecheck).toMatchObject({ran: true, errors: 0, reused: 'buildinfo'})
+    expect((await build()).typecheck).toMatchObject({reused: 'unchanged'})
+
+    // A type error in an imported file is found (the failed build leaves the stamp of the clean one).
+    await writeFile(path.join(tempDir, 'src', 'plugin.ts'), `import {twice} from './util'\n${GOOD}const n: number = twice('x')\n`)
+    const error = await buildError(tempDir)
+    expect(error.diagnostics.map((d) => [d.file, d.line])).toEqual([[path.join('src', 'plugin.ts'), 13]])
+    await writeFile(path.join(tempDir, 'src', 'plugin.ts'), `${GOOD}// edited\n`)
+    expect((await build()).typecheck).toMatchObject({errors: 0, reused: 'unchanged'})
   })
 
   test('without node_modules or tsconfig.json: the SDK resolves, strict ES2020 without DOM or Node types', async ({tempDir}) => {

@@ -11,6 +11,7 @@ import {esbuildDiagnostics, sourceDiagnostic} from './diagnostics.js'
 import {findEntry} from './entry.js'
 import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
 import {findModuleCalls} from './scan.js'
+import {currentTypecheckStamp, writeTypecheckStamp} from './typecheck-stamp.js'
 import {stampComment} from '../version.js'
 import {
   createTypechecker,
@@ -57,8 +58,11 @@ export interface BuildTypecheck {
   files: number
   /** Type errors (with `warn`, also among the warnings). */
   errors: number
-  /** What the check started from: `buildinfo` (the previous build's .tsbuildinfo) or `none`. */
-  reused: TypecheckResult['reused']
+  /**
+   * What the check started from: `unchanged` (nothing it depends on changed since the last
+   * clean check: the compiler was not run), `buildinfo` (the previous build's .tsbuildinfo) or `none`.
+   */
+  reused: 'unchanged' | TypecheckResult['reused']
 }
 
 /** What {@link bundlePlugin} bundles: the entry, the output file it is named after, the project directory. */
@@ -240,17 +244,35 @@ async function writeOutput(ctx: Context, file: string, data: string | Uint8Array
   return {path: file, displayPath: displayPath(ctx, file), bytes, kind}
 }
 
+/** A type check as the build runs it: `save` keeps its state (once the build succeeded: a failed build writes nothing). */
+type BuildTypecheckRun = Omit<TypecheckResult, 'reused'> & {reused: BuildTypecheck['reused']; save(): Promise<void>}
+
 /**
- * Type-checks the project from TypeScript's incremental state in `buildInfoFile`; `save` updates
- * that file (once the build succeeded: a failed build writes nothing).
+ * Type-checks the project. Nothing to do when a stamp (`<outDir>/.typecheck.json`) says that
+ * nothing it depended on changed since a clean check: the compiler is not even loaded. Otherwise
+ * the check starts from TypeScript's incremental state (`<outDir>/.tsbuildinfo`).
  */
-async function typecheckPlugin(ctx: Context, dir: string, entry: string, buildInfoFile: string): Promise<TypecheckResult & {save(): void}> {
+async function typecheckPlugin(ctx: Context, dir: string, entry: string, outDir: string): Promise<BuildTypecheckRun> {
   const started = ctx.clock.monotonic()
+  const elapsed = () => Math.round(ctx.clock.monotonic() - started)
+  const stampFile = path.join(outDir, '.typecheck.json')
+  const unchanged = await currentTypecheckStamp(stampFile, {dir, outDir, entry})
+  if (unchanged) {
+    return {checked: true, diagnostics: [], errors: 0, files: unchanged.files, reused: 'unchanged', durationMs: elapsed(), save: async () => undefined}
+  }
   const ts = await loadTypescript()
-  const checker = createTypechecker(ts, {dir, buildInfoFile})
+  const checker = createTypechecker(ts, {dir, buildInfoFile: path.join(outDir, '.tsbuildinfo')})
   const result = checker.check({entry, save: false})
+  const save = async () => {
+    checker.save()
+    if (result.checked && result.diagnostics.length === 0) {
+      await writeTypecheckStamp(stampFile, {dir, outDir, entry, files: result.files, inputs: checker.dependencies(), typescript: ts.version})
+    } else {
+      await rm(stampFile, {force: true})
+    }
+  }
   // The time the build spent on it: loading the compiler included.
-  return {...result, durationMs: Math.round(ctx.clock.monotonic() - started), save: () => checker.save()}
+  return {...result, durationMs: elapsed(), save}
 }
 
 /**
@@ -272,20 +294,19 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   const entry = await findEntry(ctx, dir)
   const outDir = path.resolve(ctx.cwd, options.outDir ?? path.join(dir, 'dist'))
   const scriptFile = path.join(outDir, 'plugin.js')
-  const buildInfoFile = path.join(outDir, '.tsbuildinfo')
   ctx.logger.info(`Building ${manifest.slug} from ${displayPath(ctx, entry)} (target ${target})`)
 
   // The compiler runs on this thread while esbuild bundles in its own process.
   const bundling = (options.bundle ?? bundlePlugin)(ctx, {entry, outFile: scriptFile, workingDir: dir})
-  let typing: ReturnType<typeof typecheckPlugin> | undefined
+  let typing: Promise<BuildTypecheckRun> | undefined
   if (typecheckMode !== 'off' && (isTypeScriptSource(entry) || mentionsCheckJs(dir))) {
-    typing = typecheckPlugin(ctx, dir, entry, buildInfoFile)
+    typing = typecheckPlugin(ctx, dir, entry, outDir)
     typing.catch(() => undefined) // awaited below, unless bundling fails first
   }
   const bundle = await bundling
   // A JavaScript entry that imports TypeScript files: those are checked.
   if (typecheckMode !== 'off' && !typing && bundle.inputs.some((f) => isTypeScriptSource(f) && !f.includes(`${path.sep}node_modules${path.sep}`))) {
-    typing = typecheckPlugin(ctx, dir, entry, buildInfoFile)
+    typing = typecheckPlugin(ctx, dir, entry, outDir)
   }
   // The lint engine (the same as lint-manifest and package) with the bundle at hand: what the
   // host would refuse at load (a filter without chat.filter...) fails the build; the rest warns.
@@ -337,7 +358,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
     await rm(wasmFile)
     notes.push(`removed ${displayPath(ctx, wasmFile)} left by an earlier --target wasm build`)
   }
-  typed?.save()
+  await typed?.save()
 
   return {
     dir,

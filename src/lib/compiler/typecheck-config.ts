@@ -12,6 +12,8 @@ export interface TypecheckPlan {
   rootNames: string[]
   /** Absolute path of the project's tsconfig.json, when it has one. */
   configFile?: string
+  /** tsconfig.json and the files it extends. */
+  configFiles: string[]
   /** Problems reading tsconfig.json (reported like type errors). */
   configErrors: ts.Diagnostic[]
   /** The project asks for its JavaScript to be checked too (tsconfig `checkJs`). */
@@ -71,6 +73,7 @@ export function planTypecheck(
   const configErrors: ts.Diagnostic[] = []
   const ignoredCodes = new Set<number>()
   let hasConfig = false
+  const configFiles: string[] = []
   if (existsSync(configFile)) {
     hasConfig = true
     const host: ts.ParseConfigFileHost = {
@@ -81,6 +84,8 @@ export function planTypecheck(
     base = parsed?.options ?? defaultOptions(ts)
     rootNames = parsed?.fileNames ?? []
     configErrors.push(...(parsed?.errors ?? []).filter((d) => d.code !== NO_INPUTS))
+    const source = parsed?.options.configFile as ts.TsConfigSourceFile | undefined
+    configFiles.push(configFile, ...(source?.extendedSourceFiles ?? []).map((f) => path.resolve(f)))
   } else {
     base = defaultOptions(ts)
     rootNames = []
@@ -103,6 +108,7 @@ export function planTypecheck(
     options: resolved,
     rootNames,
     ...(hasConfig ? {configFile} : {}),
+    configFiles,
     configErrors,
     checkJs: hasConfig && resolved.checkJs === true,
     ignoredCodes,

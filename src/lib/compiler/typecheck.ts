@@ -64,6 +64,8 @@ export interface Typechecker {
   check(request?: {entry?: string; save?: boolean}): TypecheckResult
   /** Writes the incremental state of the last check (`build` does once the build succeeded). */
   save(): void
+  /** What the last check read: the program's files but the standard library, and the configs. */
+  dependencies(): string[]
 }
 
 const TS_SOURCE = /\.[cm]?tsx?$/
@@ -158,6 +160,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
   const extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>()
   let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined
   let files: {key: string; cache: Map<string, CachedFile>} | undefined
+  let dependencies: string[] = []
 
   return {
     check(request = {}) {
@@ -187,6 +190,10 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
 
       const sdk = sdkDeclarationsPath()
       const program = builder.getProgram()
+      dependencies = [
+        ...program.getSourceFiles().filter((f) => !program.isSourceFileDefaultLibrary(f)).map((f) => path.resolve(f.fileName)),
+        ...plan.configFiles,
+      ]
       const own = program
         .getSourceFiles()
         .filter((f) => !program.isSourceFileDefaultLibrary(f) && path.resolve(f.fileName) !== sdk && !f.fileName.includes('/node_modules/'))
@@ -211,6 +218,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
     save() {
       previous?.emit()
     },
+    dependencies: () => dependencies,
   }
 }
 
@@ -243,7 +251,7 @@ function relatedNote(ctx: Context, r: TypeDiagnostic['related'][number]): string
 }
 
 /** The error a build fails with when the code has type errors (exit 1, like any compile error). */
-export function typecheckFailed(ctx: Context, result: TypecheckResult): UserError {
+export function typecheckFailed(ctx: Context, result: Pick<TypecheckResult, 'diagnostics'>): UserError {
   const errors = result.diagnostics.filter((d) => d.category === 'error')
   const n = errors.length
   return new UserError(`Type check failed with ${n} error${n === 1 ? '' : 's'}`, {
