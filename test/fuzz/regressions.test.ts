@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { isAdminPath } from '../../src/lib/devserver/http/paths.js';
+import { hostAllowed } from '../../src/lib/host/offthread/http/allowed-hosts.js';
 import { parseJson, toPlainValue } from '../../src/lib/manifest/json.js';
 import { lintManifest } from '../../src/lib/manifest/lint.js';
 import { parseManifest } from '../../src/lib/manifest/validate.js';
@@ -156,5 +157,13 @@ describe('plugin HTTP admin gate: the forms a request reaches (was: admin pages 
   it('and what is not an admin page stays open', () => {
     expect(isAdminPath(pages('/reports/*.html'), '/reports/')).toBe(false);
     expect(isAdminPath(pages('/admin'), '/administrator')).toBe(false);
+  });
+});
+
+describe('allowedHosts: a blank pattern matches nothing (was: it matched an empty hostname)', () => {
+  it('"" allows no hostname, the empty one included (unreachable through an http URL, which always has a host)', () => {
+    expect(hostAllowed('', [''])).toBe(false);
+    expect(hostAllowed('', ['  '])).toBe(false);
+    expect(hostAllowed('', ['*'])).toBe(true);
   });
 });

@@ -95,5 +95,6 @@ function compile(glob: string): RegExp | null {
 /** Whether `hostname` (a URL's hostname, IPv6 with brackets) is allowed by any pattern. */
 export function hostAllowed(hostname: string, patterns: readonly string[]): boolean {
   const host = hostname.toLowerCase();
-  return patterns.some((p) => p.toLowerCase() === host || compile(p)?.test(host) === true);
+  // a blank pattern matches nothing, not even an empty hostname
+  return patterns.some((p) => p.trim() !== '' && (p.toLowerCase() === host || compile(p)?.test(host) === true));
 }
