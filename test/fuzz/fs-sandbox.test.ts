@@ -217,7 +217,7 @@ describe('fs sandbox: generated paths and interference', () => {
     async () => {
       calls = 0;
       await checkProperty(
-        { target: 'fs-sandbox', name: 'paths + symlinks planted between calls: nothing outside read, listed or changed', runs: 150, fuzzShare: 0.1, calls: () => calls },
+        { target: 'fs-sandbox', name: 'paths + symlinks planted between calls: nothing outside read, listed or changed', runs: 80, fuzzShare: 0.1, calls: () => calls },
         fc.property(fc.array(op, { minLength: 1, maxLength: 10 }), (ops) => {
           const { dir, root } = layout();
           const outsideBefore = snapshot(join(dir, 'outside'));
@@ -262,7 +262,7 @@ describe('fs sandbox: generated paths and interference', () => {
     async () => {
       calls = 0;
       await checkProperty(
-        { target: 'fs-sandbox', name: 'no links: every result and the tree on disk = in-memory model', runs: 150, fuzzShare: 0.1, calls: () => calls },
+        { target: 'fs-sandbox', name: 'no links: every result and the tree on disk = in-memory model', runs: 80, fuzzShare: 0.1, calls: () => calls },
         fc.property(fc.array(op.filter((o) => o.op !== 'symlink'), { minLength: 1, maxLength: 12 }), (ops) => {
           const { dir, root } = layout();
           const fs = createFsSandbox(root, { quotaBytes: 1 << 20 });

@@ -128,7 +128,7 @@ describe('manifest: arbitrary input', () => {
     'any JSON value: never a syntax error, the document read back as JSON.parse reads it, findings point at values',
     async () => {
       await checkProperty(
-        { target: 'manifest', name: 'any JSON value: no syntax error, data = JSON.parse, findings at values', runs: 400 },
+        { target: 'manifest', name: 'any JSON value: no syntax error, data = JSON.parse, findings at values', runs: 300, fuzzShare: 0.4 },
         fc.property(jsonText, lintOptions, ({ text }, options) => {
           const parsed = parseManifest(text);
           expect(parsed.errors.filter((e) => e.rule === 'json-syntax')).toEqual([]);
@@ -310,7 +310,7 @@ describe('manifest: generated manifests against an independent model of the host
     'the verdict and the first rule agree with the model; lint adds no error to an accepted manifest',
     async () => {
       await checkProperty(
-        { target: 'manifest', name: 'generated manifests: verdict and first rule = model; lint never rejects what validation accepts', runs: 600 },
+        { target: 'manifest', name: 'generated manifests: verdict and first rule = model; lint never rejects what validation accepts', runs: 500, fuzzShare: 0.5 },
         fc.property(members, fc.boolean(), lintOptions, (list, pretty, options) => {
           const text = serialize(list, pretty);
           const expected = oracle(list);

@@ -351,7 +351,7 @@ describe('.ocpkg: crafted archives', () => {
     'written whole: opens exactly when the model says, with the bytes written; refusals name the entry and the limit',
     async () => {
       await checkProperty(
-        { target: 'ocpkg', name: 'crafted archives: outcome = model, bytes = written, refusals well-formed, nothing written to disk', runs: 300 },
+        { target: 'ocpkg', name: 'crafted archives: outcome = model, bytes = written, refusals well-formed, nothing written to disk', runs: 250, fuzzShare: 0.6 },
         fc.asyncProperty(archive, fc.boolean(), async ({ zip, written }, fromFile) => {
           const want = expected(written);
           const got = await open(zip, fromFile);
@@ -384,7 +384,7 @@ describe('.ocpkg: crafted archives', () => {
     'damaged (cut short, bytes flipped, a prefix, a count past 10 000): a package or a well-formed refusal, never wrong bytes',
     async () => {
       await checkProperty(
-        { target: 'ocpkg', name: 'damaged archives: a package with written bytes or a well-formed PackageError', runs: 300 },
+        { target: 'ocpkg', name: 'damaged archives: a package with written bytes or a well-formed PackageError', runs: 200, fuzzShare: 0.4 },
         fc.asyncProperty(archive, damage, fc.boolean(), async ({ zip, written }, d, fromFile) => {
           const bytes = damaged(zip, d);
           const got = await open(bytes, fromFile);

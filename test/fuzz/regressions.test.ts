@@ -167,3 +167,22 @@ describe('allowedHosts: a blank pattern matches nothing (was: it matched an empt
     expect(hostAllowed('', ['*'])).toBe(true);
   });
 });
+
+describe('scenario files: a deep http body (was: RangeError in JSON.stringify, a crash)', () => {
+  const where = { file: '/p/__tests__/x.test.json', displayPath: 'x.test.json', projectDir: '/p' };
+  const bodyOf = (body: string) => {
+    const r = parseScenarioFile(`[{"name":"b","events":[{"http":{"path":"/x","body":${body}}}]}]`, where);
+    expect(r.issues).toEqual([]);
+    const step = r.file!.scenarios[0]!.steps[0]!;
+    return step.type === 'http' ? step.body : undefined;
+  };
+
+  it('a JSON body 9 000 levels deep is sent as its compact JSON text', () => {
+    expect(bodyOf(`${'['.repeat(9000)}1${']'.repeat(9000)}`)).toBe(`${'['.repeat(9000)}1${']'.repeat(9000)}`);
+  });
+
+  it('the same text JSON.stringify gives, key order and number forms included', () => {
+    const value = { b: [1, 2.5, 'x"y', null, true, { '2': 1e2, '1': -0 }], a: {}, '10': [] };
+    expect(bodyOf(`{ "b": [1, 2.50, "x\\"y", null, true, {"2": 1e2, "1": -0}], "a": { }, "10": [ ] }`)).toBe(JSON.stringify(value));
+  });
+});

@@ -131,7 +131,7 @@ describe('scenario files: generated input', () => {
     'well-formed files load with every scenario and no error',
     async () => {
       await checkProperty(
-        { target: 'scenario', name: 'well-formed scenario files: no error, every scenario loaded', runs: 200 },
+        { target: 'scenario', name: 'well-formed scenario files: no error, every scenario loaded', runs: 150, fuzzShare: 0.3 },
         fc.property(goodFile, (source) => {
           const parsed = parseAndCheck(source);
           expect(parsed.issues.filter((i) => i.severity === 'error')).toEqual([]);

@@ -207,7 +207,7 @@ describe('SQL: ordinary statements', () => {
     'DDL, DML and CTEs pass the deny list and run on a plugin database without a refusal',
     async () => {
       await checkProperty(
-        { target: 'sql', name: 'ordinary DDL/DML/CTE (deny words in strings, comments, names): allowed and run', runs: 400 },
+        { target: 'sql', name: 'ordinary DDL/DML/CTE (deny words in strings, comments, names): allowed and run', runs: 300, fuzzShare: 0.5 },
         fc.property(ordinary, fc.array(value, { maxLength: 3 }), (sql, params) => {
           if (prepares(sql) !== 'ok') return; // not SQL: nothing to allow
           expect(deniedSqlReason(sql), sql).toBe('');
@@ -279,7 +279,7 @@ describe('SQL: the splitter and the boundary', () => {
       expect(before.schemas).toEqual(['main', 'temp']);
       try {
         await checkProperty(
-          { target: 'sql', name: 'the boundary: any text leaves nothing attached, no temp objects, no open transaction, pragmas unchanged', runs: 300 },
+          { target: 'sql', name: 'the boundary: any text leaves nothing attached, no temp objects, no open transaction, pragmas unchanged', runs: 300, fuzzShare: 0.5 },
           fc.property(hostile, fc.boolean(), (sql, query) => {
             const request = parseSqlRequest(JSON.stringify({ sql }));
             if (request.ok) (query ? runQuery : runExec)(db, request.request);
@@ -303,7 +303,7 @@ describe('SQL: the splitter and the boundary', () => {
         fc.nat(12_000).map((n) => `{"sql":"SELECT 1","params":${'['.repeat(n)}${']'.repeat(n)}}`),
       );
       await checkProperty(
-        { target: 'sql', name: 'any request text: ok or an error, never an exception', runs: 400 },
+        { target: 'sql', name: 'any request text: ok or an error, never an exception', runs: 300, fuzzShare: 0.5 },
         fc.property(requestText, (raw) => {
           const r = parseSqlRequest(raw);
           if (r.ok) {
