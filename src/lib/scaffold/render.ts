@@ -62,7 +62,7 @@ export function renderCreatedProject(p: CreatedProject, options: {color?: boolea
   const paint = createPainter(options.color ?? false)
   const bytes = p.files.reduce((sum, f) => sum + f.bytes, 0)
   const lines = [
-    `${paint.green('✔')} Created ${paint.bold(p.displayDir)}: a ${p.template} plugin in ${LANGUAGE[p.language]} (${p.files.length} files, ${formatBytes(bytes)}) in ${formatDuration(p.durationMs)}`,
+    `${paint.green('✔')} Created ${paint.bold(p.displayDir)}: ${/^[aeiou]/.test(p.template) ? 'an' : 'a'} ${p.template} plugin in ${LANGUAGE[p.language]} (${p.files.length} files, ${formatBytes(bytes)}) in ${formatDuration(p.durationMs)}`,
     `  name "${p.displayName}", slug ${p.slug} (edit plugin.manifest.json to change them), code in ${p.source}`,
   ]
   if (p.install?.ok) lines.push(`  ${paint.green('✔')} npm install (${formatDuration(p.install.durationMs)})`)
