@@ -113,7 +113,7 @@ describe('build type-checks TypeScript plugins against the SDK declarations', ()
     expect((await build()).typecheck).toMatchObject({errors: 0, reused: 'unchanged'})
   })
 
-  test('without node_modules or tsconfig.json: the SDK resolves, strict ES2020 without DOM or Node types', async ({tempDir}) => {
+  test("without node_modules or tsconfig.json: the SDK resolves, strict ES2020 without DOM or Node types, the engine's globals", async ({tempDir}) => {
     await project(tempDir, {
       'src/plugin.ts': [
         "import {definePlugin, owncast} from '@owncast/plugin-sdk'",
@@ -121,6 +121,7 @@ describe('build type-checks TypeScript plugins against the SDK declarations', ()
         'function untyped(x) { return x }',
         'document.title = String(untyped(1))',
         'process.exit(1)',
+        "console.warn(new TextDecoder().decode(new TextEncoder().encode('engine globals')))",
         '',
       ].join('\n'),
     })

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 import type ts from 'typescript'
 import {sdkDeclarationsPath} from '../sdk/paths.js'
+import {engineGlobalsPath} from './engine-globals.js'
 import {SDK_MODULE} from './sandbox-plugin.js'
 
 type TypeScript = typeof ts
@@ -53,9 +54,10 @@ function defaultOptions(ts: TypeScript): ts.CompilerOptions {
 
 /**
  * Resolves what to check in `dir`. With a tsconfig.json: its compilerOptions and its files
- * (`include`/`files`), plus the entry. Without: strict defaults and the entry alone (its
- * imports pull in the rest); an import of an untyped npm package is then `any` rather than an
- * error, as in an editor without a tsconfig.json (esbuild bundles it either way).
+ * (`include`/`files`), plus the entry. Without: strict defaults, the engine's globals
+ * (`console`...) and the entry (its imports pull in the rest); an import of an untyped npm
+ * package is then `any` rather than an error, as in an editor without a tsconfig.json (esbuild
+ * bundles it either way).
  *
  * Either way nothing is emitted but the incremental state (`buildInfoFile`), and
  * `@owncast/plugin-sdk` resolves to the declarations shipped with this tool, so a project
@@ -88,7 +90,7 @@ export function planTypecheck(
     configFiles.push(configFile, ...(source?.extendedSourceFiles ?? []).map((f) => path.resolve(f)))
   } else {
     base = defaultOptions(ts)
-    rootNames = []
+    rootNames = [engineGlobalsPath()]
     ignoredCodes.add(UNTYPED_MODULE)
   }
   if (!rootNames.some((f) => path.resolve(f) === entry)) rootNames.push(entry)

@@ -6,6 +6,7 @@ import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
 import {displayPath} from '../manifest/load.js'
 import {sdkDeclarationsPath} from '../sdk/paths.js'
+import {ENGINE_GLOBALS, engineGlobalsPath} from './engine-globals.js'
 import {ENTRY_CANDIDATES} from './entry.js'
 import {planTypecheck} from './typecheck-config.js'
 
@@ -106,17 +107,23 @@ const DECLARATION_FILES = new Map<string, CachedFile>()
  */
 function cachingHost(ts: TypeScript, options: ts.CompilerOptions, own: Map<string, CachedFile>): ts.CompilerHost {
   const host = ts.createIncrementalCompilerHost(options, ts.sys)
+  // The engine's globals exist only here (engine-globals.ts).
+  const globals = engineGlobalsPath()
+  const readFile = host.readFile.bind(host)
+  const fileExists = host.fileExists.bind(host)
+  host.readFile = (fileName) => (fileName === globals ? ENGINE_GLOBALS : readFile(fileName))
+  host.fileExists = (fileName) => fileName === globals || fileExists(fileName)
   const getSourceFile = host.getSourceFile.bind(host)
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
-    const st = statSync(fileName, {throwIfNoEntry: false})
+    const st = fileName === globals ? undefined : statSync(fileName, {throwIfNoEntry: false})
     const lv = languageVersionOrOptions
     const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}|${options.moduleDetection}|${options.jsx}`
     const cache = DECLARATION.test(fileName) ? DECLARATION_FILES : own
-    const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
+    const stamp = fileName === globals ? 'engine' : st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
     const hit = cache.get(key)
-    if (hit && st && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile
+    if (hit && stamp && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile
     const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile)
-    if (sourceFile && st) cache.set(key, {stamp, sourceFile})
+    if (sourceFile && stamp) cache.set(key, {stamp, sourceFile})
     else cache.delete(key)
     return sourceFile
   }
@@ -189,6 +196,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
       previous = builder
 
       const sdk = sdkDeclarationsPath()
+      const globals = engineGlobalsPath()
       const program = builder.getProgram()
       dependencies = [
         ...program.getSourceFiles().filter((f) => !program.isSourceFileDefaultLibrary(f)).map((f) => path.resolve(f.fileName)),
@@ -196,7 +204,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
       ]
       const own = program
         .getSourceFiles()
-        .filter((f) => !program.isSourceFileDefaultLibrary(f) && path.resolve(f.fileName) !== sdk && !f.fileName.includes('/node_modules/'))
+        .filter((f) => !program.isSourceFileDefaultLibrary(f) && ![sdk, globals].includes(path.resolve(f.fileName)) && !f.fileName.includes('/node_modules/'))
       const wanted = isTypeScriptSource(entry) || plan.checkJs || own.some((f) => isTypeScriptSource(f.fileName))
       if (!wanted) return done({checked: false, diagnostics: [], errors: 0, files: 0, reused})
 
