@@ -152,6 +152,19 @@ function toTypeDiagnostic(ts: TypeScript, d: ts.Diagnostic): TypeDiagnostic {
   return {...base, file: path.resolve(d.file.fileName), line, column, length, frame: codeFrame(d.file.text, line, column, {length})}
 }
 
+/** TypeScript's incremental state from an earlier run; none when missing or unreadable (a half-written file). */
+function readState(ts: TypeScript, options: ts.CompilerOptions, dir: string): ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined {
+  try {
+    return ts.readBuilderProgram(options, {
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      getCurrentDirectory: () => dir,
+      readFile: (f) => ts.sys.readFile(f),
+    })
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * A type checker for one plugin project that keeps its state between checks: the previous
  * program (unchanged files are not parsed or checked again) and, on disk, TypeScript's
@@ -184,13 +197,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
         previous = undefined
       }
       const host = cachingHost(ts, plan.options, files.cache)
-      const fromDisk = previous
-        ? undefined
-        : ts.readBuilderProgram(plan.options, {
-            useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
-            getCurrentDirectory: () => dir,
-            readFile: (f) => ts.sys.readFile(f),
-          })
+      const fromDisk = previous ? undefined : readState(ts, plan.options, dir)
       const reused = previous ? 'program' : fromDisk ? 'buildinfo' : 'none'
       const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(plan.rootNames, plan.options, host, previous ?? fromDisk, plan.configErrors)
       previous = builder
