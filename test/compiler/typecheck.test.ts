@@ -3,6 +3,8 @@ import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, expect} from 'vitest'
 import {buildPlugin, createTypechecker, loadTypescript} from '../../src/lib/compiler/index.js'
+import {buildIfStale} from '../../src/lib/devserver/project-build.js'
+import {packagePlugin} from '../../src/lib/package/write.js'
 import {UserError} from '../../src/lib/errors.js'
 import {ROOT, test, testContext} from '../cli/helpers.js'
 
@@ -181,6 +183,21 @@ describe('build type-checks TypeScript plugins against the SDK declarations', ()
     const result = await buildPlugin(testContext(ROOT), {dir: 'examples/stream-ops', outDir: tempDir})
     expect(result.typecheck).toMatchObject({ran: true, errors: 0})
     expect(result.typecheck.files).toBeGreaterThan(1)
+  })
+})
+
+describe('the commands that build through buildPlugin', () => {
+  test('package refuses a plugin with a type error; serve and test build it and warn', async ({tempDir}) => {
+    await project(tempDir, {'src/plugin.ts': BAD})
+    const refused = await packagePlugin(testContext(tempDir), {dir: '.', preflight: false}).catch((e: unknown) => e)
+    expect(refused).toMatchObject({code: 'TYPECHECK_FAILED', exitCode: 1})
+    expect(existsSync(path.join(tempDir, 'typed-plugin.ocpkg'))).toBe(false)
+
+    const ctx = testContext(tempDir)
+    const built = await buildIfStale(ctx, tempDir)
+    expect(built?.typecheck).toMatchObject({ran: true, mode: 'warn', errors: 2})
+    expect(existsSync(path.join(tempDir, 'dist', 'plugin.js'))).toBe(true)
+    expect(ctx.err()).toContain('typed-plugin has 2 type errors (built anyway')
   })
 })
 
