@@ -15,6 +15,7 @@ const BENCHES: [file: string, heading: string][] = [
   ['serve.bench.ts', '`serve` under load'],
   ['simulate.bench.ts', '`simulate`: throughput'],
   ['test-runner.bench.ts', '`owncast-plugin test`: wall time'],
+  ['watch.bench.ts', '`watch --serve`: save → reloaded plugin answering'],
 ];
 const root = packageRoot();
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');

@@ -29,15 +29,14 @@ export class IncrementalBuild {
 
   /** Builds and writes dist/ like `owncast-plugin build`; throws its UserErrors (nothing is written then). */
   build(ctx: Context): Promise<BuildResult> {
-    const options = {
+    return buildPlugin(ctx, {
       dir: this.#opts.dir,
       target: this.#opts.target ?? 'js',
       imports: this.#opts.imports ?? 'all',
-      bundle: (c: Context, o: BundleOptions) => this.#bundle(c, o),
+      bundle: (c, o) => this.#bundle(c, o),
       // the watch type-checks in the background (typecheck.ts): type errors never hold a reload back
-      typecheck: 'off' as const,
-    };
-    return buildPlugin(ctx, options);
+      typecheck: 'off',
+    });
   }
 
   async #bundle(ctx: Context, o: BundleOptions): Promise<BundleResult> {
