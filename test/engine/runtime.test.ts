@@ -116,8 +116,10 @@ describe.each(['js', 'wasm'] as const)('a hostile plugin built as %s', (target) 
   });
 
   it('a 1 MiB output comes back whole', async () => {
-    const out = (await filterBody('big')) as { payload: { body: string } };
-    expect(out.payload.body.length).toBe(1024 * 1024);
+    const request = JSON.stringify({ method: 'GET', path: '/big', query: {}, headers: {}, body: '' });
+    const out = JSON.parse(await plugin.call('on_http_request', request)) as { status: number; body: string };
+    expect(out.status).toBe(200);
+    expect(out.body).toBe('x'.repeat(1024 * 1024));
   });
 
   it('custom hooks are delivered to on:{} handlers', async () => {
