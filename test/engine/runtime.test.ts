@@ -64,9 +64,9 @@ describe.each(['js', 'wasm'] as const)('a hostile plugin built as %s', (target) 
     expect(pe.slug).toBe('hostile');
     expect(pe.exportName).toBe('on_filter');
     expect(pe.message).toContain('plugin failed on purpose: throw requested');
-    // fail() throws on line 9 of src/plugin.ts; its caller, filterChatMessage, is on line 33
+    // fail() throws on line 9 of src/plugin.ts; its caller, filterChatMessage, is on line 36
     expect(pe.pluginStack).toMatch(/fail \(test\/fixtures\/hostile\/src\/plugin\.ts:9:\d+\)/);
-    expect(pe.pluginStack).toMatch(/filterChatMessage \(test\/fixtures\/hostile\/src\/plugin\.ts:33:\d+\)/);
+    expect(pe.pluginStack).toMatch(/filterChatMessage \(test\/fixtures\/hostile\/src\/plugin\.ts:36:\d+\)/);
   });
 
   it('while(true){} in a filter is stopped at its 50 ms budget, and the next call works', async () => {
