@@ -40,7 +40,7 @@ Exit codes: 0 stopped with Ctrl-C (or q in the simulator); 2 usage errors, a dir
     speed: Flags.string({description: 'with --simulate: replay speed, e.g. 2 or 0.5 [default: 1]', dependsOn: ['simulate']}),
     plain: Flags.boolean({description: 'with --simulate: print the stream as text lines even on a terminal', dependsOn: ['simulate']}),
     config: Flags.string({description: "with --serve or --simulate: override a plugin's config value: slug.key=value (repeatable)", multiple: true, relationships: [{type: 'some', flags: ['serve', 'simulate']}]}),
-    target: Flags.string({description: 'output: js (dist/plugin.js) or wasm (also dist/plugin.wasm, a full build each time)', options: ['js', 'wasm'], default: 'js'}),
+    target: Flags.string({description: 'output: js (dist/plugin.js) or wasm (also dist/plugin.wasm, made again by Wizer on each build)', options: ['js', 'wasm'], default: 'js'}),
     imports: Flags.string({description: 'wasm only: import every host function (all) or only those the manifest grants (granted)', options: ['all', 'granted'], default: 'all'}),
     typecheck: Flags.boolean({description: 'type-check TypeScript in the background after each good build', default: true, allowNo: true}),
   }

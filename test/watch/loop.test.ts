@@ -11,7 +11,7 @@ import { createCaptureStream, createContext } from '../../src/lib/context.js';
 import type { UserError } from '../../src/lib/errors.js';
 import type { WatchEvent } from '../../src/lib/watch/events.js';
 import { ProjectWatch, type GoodBuild } from '../../src/lib/watch/project.js';
-import { atomicSave, LABEL_FILE, labelSource, MANIFEST, sleep, until, writeProject } from './project.js';
+import { atomicSave, LABEL_FILE, labelSource, MANIFEST, PLUGIN_SOURCE, sleep, until, writeProject } from './project.js';
 
 /** Long enough for a change to have been batched (100 ms debounce) and built, on a loaded machine. */
 const QUIET_MS = 700;
@@ -102,21 +102,32 @@ describe('the watch loop', () => {
     expect(h.events.filter((e) => e.type === 'watching').at(-1)).toMatchObject({ failing: false, slug: 'labeller' });
   });
 
-  it('an atomic save (temp file renamed over the original) is exactly one build; so is unlink then write', async () => {
+  it('an atomic save (temp file renamed over the original) is exactly one build; so are unlink then write, and a save-all of two files', async () => {
     const h = await start();
+    // "save all": two files written a moment apart are one batch, one build
+    await writeFile(join(h.dir, 'src', 'plugin.ts'), `${PLUGIN_SOURCE}// saved\n`);
+    await sleep(10);
+    await writeFile(join(h.dir, LABEL_FILE), labelSource('v1b'));
+    await until(() => h.handed.length === 1, 20_000, 'the first rebuild');
+    await sleep(QUIET_MS);
+    expect(h.builds()).toHaveLength(2);
+    expect(h.builds()[1]).toMatchObject({ ok: true, changed: ['src/plugin.ts', 'src/label.ts'] });
+    h.handed.length = 0;
+    h.events.length = 0;
+
     await atomicSave(join(h.dir, LABEL_FILE), labelSource('v2'));
     await until(() => h.handed.length === 1, 20_000, 'the rebuild');
     await sleep(QUIET_MS);
-    expect(h.builds()).toHaveLength(2);
-    expect(h.builds()[1]).toMatchObject({ ok: true, changed: ['src/label.ts'] });
+    expect(h.builds()).toHaveLength(1);
+    expect(h.builds()[0]).toMatchObject({ ok: true, changed: ['src/label.ts'] });
     expect(await distScript(h)).toContain('v2#');
 
     await unlink(join(h.dir, LABEL_FILE));
     await writeFile(join(h.dir, LABEL_FILE), labelSource('v3'));
     await until(() => h.handed.length === 2, 20_000, 'the second rebuild');
     await sleep(QUIET_MS);
-    expect(h.builds()).toHaveLength(3);
-    expect(h.builds()[2]!.ok).toBe(true);
+    expect(h.builds()).toHaveLength(2);
+    expect(h.builds()[1]!.ok).toBe(true);
     expect(await distScript(h)).toContain('v3#');
   });
 
