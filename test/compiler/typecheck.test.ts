@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, expect} from 'vitest'
@@ -202,6 +202,18 @@ describe('the commands that build through buildPlugin', () => {
 })
 
 describe('createTypechecker', () => {
+  test("every example passes the build's checker as it is (TypeScript checked, JavaScript not)", async ({tempDir}) => {
+    const ts = await loadTypescript()
+    const examples = readdirSync(path.join(ROOT, 'examples')).sort()
+    const results = examples.map((example) => {
+      const dir = path.join(ROOT, 'examples', example)
+      const r = createTypechecker(ts, {dir, buildInfoFile: path.join(tempDir, `${example}.tsbuildinfo`)}).check({save: false})
+      return [example, existsSync(path.join(dir, 'src', 'plugin.ts')), r.checked, r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.text}`)]
+    })
+    expect(results.filter(([, ts]) => ts).length).toBeGreaterThan(10)
+    expect(results).toEqual(results.map(([example, isTs]) => [example, isTs, isTs, []]))
+  })
+
   test('a new checker on the same project starts from the .tsbuildinfo and finds the same errors', async ({tempDir}) => {
     await project(tempDir, {'src/plugin.ts': BAD})
     const ts = await loadTypescript()
