@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -9,6 +10,7 @@ import {
   readFileSync,
   readSync,
   realpathSync,
+  renameSync,
   rmdirSync,
   statSync,
   unlinkSync,
@@ -91,6 +93,8 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
   // Bytes used, computed on the first write and kept up to date by our own writes and
   // deletes: walking a large tree on every write would make writes O(files).
   let used: number | null = null;
+  // Whether the partial files of writes cut short in an earlier process were removed yet.
+  let swept = false;
 
   const refuse = (op: FsOp, path: string, err: unknown): null => {
     if (err instanceof Refused) options.onRefused?.(op, path, err.message);
@@ -177,6 +181,10 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
           if (info.isDirectory()) return { ok: false, error: `${path} is a directory` };
           previous = info.size;
         }
+        if (!swept) {
+          swept = true;
+          sweepPartials(base);
+        }
         used ??= computeUsage();
         const after = used - previous + data.byteLength;
         if (after > quota) {
@@ -187,13 +195,7 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
         }
         // Only directories below the last existing (already checked) component are created.
         mkdirSync(dirname(target.path), { recursive: true });
-        const fd = openSync(target.path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW, 0o644);
-        try {
-          let offset = 0;
-          while (offset < data.byteLength) offset += writeSync(fd, data, offset, data.byteLength - offset);
-        } finally {
-          closeSync(fd);
-        }
+        writeWhole(target.path, data);
         used = after;
         return { ok: true };
       } catch (err) {
@@ -314,6 +316,65 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
       }
     },
   };
+}
+
+/**
+ * A write in progress goes to a file of this name beside its destination (the pid of the
+ * writing process, then random hex) and is renamed over the destination when complete.
+ */
+export const PARTIAL_PREFIX = '.owncast-partial-';
+const PARTIAL = /^\.owncast-partial-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * Writes `data` to `path` whole or not at all: into a new file beside it, renamed over it when
+ * complete. A process killed mid-write leaves the previous content (or no file) and a partial
+ * file that sweepPartials removes later, never a truncated destination.
+ */
+function writeWhole(path: string, data: Uint8Array): void {
+  const partial = join(dirname(path), `${PARTIAL_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const fd = openSync(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o644);
+  try {
+    try {
+      let offset = 0;
+      while (offset < data.byteLength) offset += writeSync(fd, data, offset, data.byteLength - offset);
+    } finally {
+      closeSync(fd);
+    }
+    // rename replaces a symlink planted at `path` meanwhile instead of following it
+    renameSync(partial, path);
+  } catch (err) {
+    try {
+      unlinkSync(partial);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+}
+
+/** Removes the partial files under `dir` left by processes that no longer run (a kill mid-write). */
+function sweepPartials(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) sweepPartials(full);
+    else if (entry.isFile() && PARTIAL.test(entry.name) && !processRuns(Number(PARTIAL.exec(entry.name)![1]))) {
+      try {
+        unlinkSync(full);
+      } catch {
+        // someone else swept it
+      }
+    }
+  }
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, 'EPERM');
+  }
 }
 
 /** The clean segments of a plugin-supplied path, or a Refused error saying what is wrong. */
