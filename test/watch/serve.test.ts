@@ -106,3 +106,26 @@ it('a type error is shown without holding back the reload of a build that bundle
   expect(stderr.text()).toMatch(/type errors \(1\); the build still runs/);
   expect(stderr.text()).toMatch(/src[/\\]label\.ts:4:\d+: .*not assignable/);
 }, 60_000);
+
+it('a project that has never built starts served as failed, and its first good build loads it', async () => {
+  const fresh = await writeProject();
+  await writeFile(join(fresh, LABEL_FILE), 'export function label( {\n');
+  const seen: WatchEvent[] = [];
+  const ctx = createContext({ cwd: fresh, stdout: createCaptureStream(), stderr: createCaptureStream(), color: false, logLevel: 'silent' });
+  const broken = await startWatch(ctx, { dir: '.', serve: { port: 0 }, typecheck: false, onEvent: (e) => seen.push(e) });
+  try {
+    const server = broken.server!;
+    expect(seen.find((e) => e.type === 'build')).toMatchObject({ ok: false });
+    expect(server.plugins.list()).toEqual([expect.objectContaining({ status: 'failed', reason: expect.stringContaining('No built plugin') })]);
+
+    await writeFile(join(fresh, LABEL_FILE), labelSource('v1'));
+    await until(() => seen.some((e) => e.type === 'reload'), 20_000, 'the first load');
+    expect(seen.find((e) => e.type === 'reload')).toMatchObject({ to: 'serve', slug: 'labeller', ok: true });
+    expect(server.plugins.list()).toEqual([expect.objectContaining({ slug: 'labeller', status: 'running' })]);
+    const res = await fetch(`${server.url}/_dev/chat`, { method: 'POST', body: JSON.stringify({ user: 'ada', body: 'at last' }) });
+    expect(((await res.json()) as { message: { body: string } }).message.body).toBe('v1#1: at last');
+  } finally {
+    await broken.close();
+    await rm(fresh, { recursive: true, force: true });
+  }
+}, 60_000);

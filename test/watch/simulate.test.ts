@@ -78,3 +78,18 @@ it('plain text: the stream on stdout with the reload line; the watch status on s
   expect(stderr.text()).toMatch(/built labeller in \d+ ms/);
   expect(stderr.text()).toMatch(/reloaded in the simulator in \d+ ms/);
 }, 60_000);
+
+it('a project that has never built: the simulator waits for the first good build, then starts with it', async () => {
+  dir = await writeProject();
+  await writeFile(join(dir, LABEL_FILE), 'export function label( {\n');
+  const stdout = createCaptureStream();
+  const events: WatchEvent[] = [];
+  const ctx = createContext({ cwd: dir, stdout, stderr: createCaptureStream(), color: false, logLevel: 'info' });
+  run = await startWatch(ctx, { dir: '.', typecheck: false, simulate: { script: SCRIPT, mode: 'plain', speed: 10 }, onEvent: (e) => events.push(e) });
+  expect(events).toContainEqual({ type: 'waiting', what: 'the simulator starts after the first good build' });
+  expect(run.simulator?.simulation).toBeNull();
+
+  await writeFile(join(dir, LABEL_FILE), labelSource('v1'));
+  await until(() => stdout.text().includes('v1#1: line 0'), 20_000, 'the stream');
+  expect(events).toContainEqual({ type: 'simulating', plugins: ['labeller'] });
+}, 60_000);

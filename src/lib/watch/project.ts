@@ -55,7 +55,7 @@ export interface ProjectWatchOptions {
   /** Build once before watching (default); false when the project was just built (serve --watch). */
   buildFirst?: boolean;
   consumers?: WatchConsumer[];
-  /** The background type checker, when there is one. */
+  /** The background type checker, when there is one (closed with the watch). */
   typecheck?: BackgroundTypecheck | null;
   onEvent(event: WatchEvent): void;
 }
@@ -136,6 +136,8 @@ export class ProjectWatch {
     this.#closed = true;
     await this.#watcher?.close();
     await this.#round?.catch(() => undefined);
+    // a check in flight is abandoned, not waited for (the first one loads the compiler: seconds)
+    await this.#opts.typecheck?.close();
     await this.#typecheck.current;
     await this.#builder.dispose();
     for (const c of [...this.#consumers].reverse()) await c.close?.().catch(() => undefined);

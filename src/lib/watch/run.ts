@@ -114,8 +114,8 @@ export async function startWatch(ctx: Context, opts: WatchRunOptions): Promise<W
       },
     });
   } catch (err) {
+    // the watch closed what it had opened, the type checker included
     terminal.close();
-    await typecheck?.close();
     throw err;
   }
 
@@ -128,7 +128,6 @@ export async function startWatch(ctx: Context, opts: WatchRunOptions): Promise<W
     stdout,
     async close() {
       await watch.close();
-      await typecheck?.close();
       terminal.close();
     },
   };
