@@ -3,7 +3,7 @@
 // consumers on the last good build and reports where it broke; editors' atomic saves are one
 // build; build output, dependencies, tool state and unrelated files set nothing off.
 import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -167,6 +167,22 @@ describe('the watch loop', () => {
     await until(() => h.handed.length === 2, 20_000, 'the public/ reload');
     expect(h.handed[1]!.changed).toEqual(['public/index.html']);
     expect((await h.handed[1]!.load()).publicFiles).not.toBeNull();
+  });
+
+  it('a module imported from outside the project (a sibling shared/ directory) is watched as a source', async () => {
+    const h = await start();
+    const shared = join(h.dir, '..', `${basename(h.dir)}-shared`);
+    await mkdir(shared);
+    try {
+      await writeFile(join(shared, 'label.ts'), labelSource('shared1'));
+      await writeFile(join(h.dir, LABEL_FILE), `export {label} from '../../${basename(shared)}/label'\n`);
+      await until(async () => (await distScript(h)).includes('shared1#'), 20_000, 'the build with the shared module');
+      await writeFile(join(shared, 'label.ts'), labelSource('shared2'));
+      await until(async () => (await distScript(h)).includes('shared2#'), 20_000, 'the rebuild from the shared module');
+      expect(h.builds().at(-1)).toMatchObject({ ok: true, changed: [`../${basename(shared)}/label.ts`] });
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
   });
 
   it('saves during a build are one more build after it, never two at once', async () => {

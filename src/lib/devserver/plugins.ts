@@ -196,7 +196,7 @@ export class DevPlugins {
   async #swap(slug: string, d: Direct, next: LoadedSource): Promise<void> {
     if (next.slug !== slug) {
       next.close();
-      throw new UserError(`${d.target.path} now has the slug "${next.slug}" (was "${slug}"); restart serve to pick it up`, {
+      throw new UserError(`${d.target.path} now has the slug "${next.slug}" (was "${slug}"); restart serve (or watch) to pick it up`, {
         code: 'SLUG_CHANGED',
       });
     }

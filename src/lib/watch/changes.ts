@@ -33,6 +33,8 @@ export interface ChangeWatcherOptions<K extends string> {
 export interface ChangeWatcher {
   /** Resolves once the initial scan is done: changes from then on are seen. */
   readonly ready: Promise<void>;
+  /** Watches files outside the root too (a project's imports from a sibling directory). */
+  add(paths: string[]): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,9 @@ export function watchChanges<K extends string>(opts: ChangeWatcherOptions<K>): C
   });
   return {
     ready,
+    add: (paths) => {
+      if (!closed && paths.length > 0) watcher.add(paths);
+    },
     async close() {
       closed = true;
       clearTimeout(timer);

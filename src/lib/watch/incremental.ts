@@ -22,6 +22,7 @@ export class IncrementalBuild {
   /** What the context was created for: a new entry (src/plugin.js renamed to .ts...) needs a new one. */
   #key = '';
   #disposed = false;
+  #inputs: string[] = [];
 
   constructor(opts: IncrementalBuildOptions) {
     this.#opts = opts;
@@ -50,7 +51,14 @@ export class IncrementalBuild {
       this.#key = key;
     }
     const context = this.#context;
-    return checkedBundle(ctx, o, () => context.rebuild());
+    const bundle = await checkedBundle(ctx, o, () => context.rebuild());
+    this.#inputs = bundle.inputs;
+    return bundle;
+  }
+
+  /** The files the last bundle was made from, absolute (node_modules and the project's own included). */
+  get inputs(): readonly string[] {
+    return this.#inputs;
   }
 
   /** Lets go of esbuild's context. */

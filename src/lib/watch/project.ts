@@ -7,7 +7,7 @@
 //
 // `owncast-plugin watch` and `serve --watch` are both this loop.
 
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 
 import type { BuildResult, BuildTarget, ImportsMode } from '../compiler/build.js';
 import { createLogger, type Context } from '../context.js';
@@ -74,6 +74,8 @@ export class ProjectWatch {
   #round: Promise<void> | null = null;
   #queued: ChangeBatch<ProjectFileKind> | null = null;
   #closed = false;
+  /** Files outside the project the bundle imports (a sibling shared/ directory), relative to it: watched as sources. */
+  readonly #outside = new Set<string>();
   #typecheck: { running: boolean; again: boolean; current: Promise<void> } = { running: false, again: false, current: Promise.resolve() };
 
   private constructor(ctx: Context, opts: ProjectWatchOptions) {
@@ -96,6 +98,7 @@ export class ProjectWatch {
       w.#watcher = watchChanges<ProjectFileKind>({
         root: opts.dir,
         classify: (rel) => {
+          if (rel.startsWith('../')) return w.#outside.has(rel) ? 'source' : null;
           const kind = projectFileKind(rel);
           return kind === 'tests' && !opts.tests ? null : kind;
         },
@@ -208,6 +211,7 @@ export class ProjectWatch {
       const good: GoodBuild = { build, changed, changedAt, load: () => loadProjectSource(dir) };
       this.#lastGood = good;
       this.#failing = false;
+      this.#followOutside();
       this.#emit({
         type: 'build',
         ok: true,
@@ -223,6 +227,18 @@ export class ProjectWatch {
       this.#emit({ type: 'build', ok: false, durationMs: Math.round(performance.now() - started), changed, problems: problemCount(error), error });
       return null;
     }
+  }
+
+  /** Watches what the bundle imports from outside the project (not packages in node_modules). */
+  #followOutside(): void {
+    const added: string[] = [];
+    for (const file of this.#builder.inputs) {
+      const rel = relative(this.dir, file).split(sep).join('/');
+      if (!rel.startsWith('../') || rel.split('/').includes('node_modules') || this.#outside.has(rel)) continue;
+      this.#outside.add(rel);
+      added.push(file);
+    }
+    this.#watcher?.add(added);
   }
 
   /** Starts a background type check of what was just bundled; one at a time, the latest wins. */
