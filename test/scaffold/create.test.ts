@@ -4,8 +4,9 @@ import {existsSync} from 'node:fs'
 import {mkdir, readFile, readdir, symlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {describe, expect} from 'vitest'
+import {buildPlugin} from '../../src/lib/compiler/index.js'
 import {UserError} from '../../src/lib/errors.js'
-import {createProject, SDK_TYPES_PATH} from '../../src/lib/scaffold/create.js'
+import {createProject, ENGINE_GLOBALS_PATH, SDK_TYPES_PATH} from '../../src/lib/scaffold/create.js'
 import {TEMPLATE_NAMES, type Language} from '../../src/lib/scaffold/templates.js'
 import {ROOT, test, testContext} from '../cli/helpers.js'
 
@@ -73,6 +74,7 @@ describe('createProject', () => {
             'plugin.manifest.json',
             source,
             SDK_TYPES_PATH,
+            ENGINE_GLOBALS_PATH,
             language === 'ts' ? 'tsconfig.json' : 'jsconfig.json',
           ]),
         )
@@ -202,5 +204,16 @@ describe('createProject', () => {
     const refused = await createProject(testContext(tempDir), {name: 'My Bot', template: 'chat-bot', language: 'ts'}).catch((e: unknown) => e)
     expect(refused).toMatchObject({code: 'INVALID_SLUG', nextSteps: ['owncast-plugin new my-bot']})
     expect(await readdir(tempDir)).toEqual([])
+  })
+})
+
+describe('the engine globals', () => {
+  test('a new TypeScript project may log with console and encode text: types/ declares what the engine defines', async ({tempDir}) => {
+    const ctx = testContext(tempDir)
+    const created = await createProject(ctx, {name: 'logs-bot', template: 'chat-bot', language: 'ts'})
+    const source = path.join(created.dir, 'src', 'plugin.ts')
+    await writeFile(source, `${await readFile(source, 'utf8')}\nconsole.log('loaded', new TextEncoder().encode('x').length, new TextDecoder().decode(new Uint8Array([104])))\n`)
+    const result = await buildPlugin(testContext(created.dir), {dir: '.'})
+    expect(result.typecheck).toMatchObject({ran: true, errors: 0})
   })
 })

@@ -6,7 +6,7 @@ import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
 import {displayPath} from '../manifest/load.js'
 import {sdkDeclarationsPath} from '../sdk/paths.js'
-import {ENGINE_GLOBALS, engineGlobalsPath} from './engine-globals.js'
+import {engineGlobalsPath} from './engine-globals.js'
 import {ENTRY_CANDIDATES} from './entry.js'
 import {planTypecheck} from './typecheck-config.js'
 
@@ -107,19 +107,13 @@ const DECLARATION_FILES = new Map<string, CachedFile>()
  */
 function cachingHost(ts: TypeScript, options: ts.CompilerOptions, own: Map<string, CachedFile>): ts.CompilerHost {
   const host = ts.createIncrementalCompilerHost(options, ts.sys)
-  // The engine's globals exist only here (engine-globals.ts).
-  const globals = engineGlobalsPath()
-  const readFile = host.readFile.bind(host)
-  const fileExists = host.fileExists.bind(host)
-  host.readFile = (fileName) => (fileName === globals ? ENGINE_GLOBALS : readFile(fileName))
-  host.fileExists = (fileName) => fileName === globals || fileExists(fileName)
   const getSourceFile = host.getSourceFile.bind(host)
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
-    const st = fileName === globals ? undefined : statSync(fileName, {throwIfNoEntry: false})
+    const st = statSync(fileName, {throwIfNoEntry: false})
     const lv = languageVersionOrOptions
     const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}|${options.moduleDetection}|${options.jsx}`
     const cache = DECLARATION.test(fileName) ? DECLARATION_FILES : own
-    const stamp = fileName === globals ? 'engine' : st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
+    const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
     const hit = cache.get(key)
     if (hit && stamp && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile
     const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile)

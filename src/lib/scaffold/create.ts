@@ -2,6 +2,7 @@ import {mkdir, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Context} from '../context.js'
 import {BugError, UserError} from '../errors.js'
+import {engineGlobalsPath} from '../compiler/engine-globals.js'
 import {sdkDeclarationsPath} from '../sdk/paths.js'
 import {type InstallResult, runNpmInstall} from './install.js'
 import {parseProjectName} from './names.js'
@@ -47,6 +48,8 @@ export interface CreatedProject {
 
 /** Where `types/owncast-plugin-sdk.d.ts` goes; tsconfig.json and jsconfig.json map the SDK here. */
 export const SDK_TYPES_PATH = 'types/owncast-plugin-sdk.d.ts'
+/** The engine's globals (console, TextEncoder, TextDecoder); tsconfig.json and jsconfig.json include types/. */
+export const ENGINE_GLOBALS_PATH = 'types/owncast-engine-globals.d.ts'
 
 const PLACEHOLDER = /__([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)__/g
 
@@ -90,6 +93,7 @@ export async function createProject(ctx: Context, options: CreateProjectOptions)
   const description = (JSON.parse(manifestText) as {description?: string}).description ?? ''
   outputs.set('package.json', Buffer.from(projectPackageJson(slug, description, toolVersion)))
   outputs.set(SDK_TYPES_PATH, Buffer.from(sdkTypesHeader(toolVersion) + (await readFile(sdkDeclarationsPath(), 'utf8'))))
+  outputs.set(ENGINE_GLOBALS_PATH, Buffer.from(`// Written by owncast-plugin ${toolVersion} (owncast-plugin new).\n` + (await readFile(engineGlobalsPath(), 'utf8'))))
 
   await writeProject(dir, outputs)
   const files = [...outputs].map(([p, bytes]) => ({path: p, bytes: bytes.length})).sort((a, b) => (a.path < b.path ? -1 : 1))

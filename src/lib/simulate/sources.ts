@@ -93,8 +93,9 @@ export async function loadTarget(ctx: Context, target: SimTarget, scratchDir: st
   if (!reason) return loadSource(target.path);
   ctx.logger.info(`building ${target.path}: ${reason}`);
   await mkdir(scratchDir, { recursive: true });
-  // plugin.js: what a project's dist/ is loaded from whenever it has one
-  await buildPlugin(ctx, { dir: target.path, target: 'js', outDir: scratchDir });
+  // plugin.js: what a project's dist/ is loaded from whenever it has one. Type errors are shown,
+  // not fatal: the simulator runs what bundled, like serve.
+  await buildPlugin(ctx, { dir: target.path, target: 'js', outDir: scratchDir, typecheck: 'warn' });
   await copyFile(join(target.path, 'plugin.manifest.json'), join(scratchDir, 'plugin.manifest.json'));
   const code = join(scratchDir, 'plugin.js');
   const source = await loadLooseSource(code);
