@@ -17,6 +17,8 @@ const BENCHES: [file: string, heading: string][] = [
   ['simulate.bench.ts', '`simulate`: throughput'],
   ['test-runner.bench.ts', '`owncast-plugin test`: wall time'],
   ['watch.bench.ts', '`watch --serve`: save → reloaded plugin answering'],
+  ['typecheck.bench.ts', 'Type checking'],
+  ['start.bench.ts', 'Start-up and whole-process times'],
 ];
 const root = packageRoot();
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
