@@ -16,6 +16,7 @@ import { createFsSandbox, PARTIAL_PREFIX } from '../../src/lib/host/storage/fs.j
 import { ROOT, test } from '../cli/helpers.js';
 import { createRng } from './random.js';
 import { sleep } from './serve-process.js';
+import { recordFigures, type FsFigures } from './summary.js';
 
 const KILLS = Number(process.env.CRASH_FS_KILLS ?? 5);
 const SIZE = 8 << 20;
@@ -55,22 +56,37 @@ async function writeAndKill(root: string, from: number, delayMs: number): Promis
 
 describe('owncast.fs.write under SIGKILL', () => {
   test(`${KILLS} kills mid-write: the file is always a whole generation, never older than the last acknowledged`, async ({ tempDir }) => {
-    const rng = createRng(Number(process.env.CRASH_SEED ?? 7));
+    const seed = Number(process.env.CRASH_SEED ?? 7);
+    const rng = createRng(seed);
     const root = join(tempDir, 'files');
-    const torn: string[] = [];
+    const figures: FsFigures = { kills: 0, bytesPerWrite: SIZE, acknowledgedWrites: 0, inFlightFoundWhole: 0, tornFiles: 0, olderThanAcknowledged: 0, durationMs: 0 };
+    const began = performance.now();
+    const failures: string[] = [];
     let next = 0;
-    let kills = 0;
-    for (let i = 0; i < KILLS; i++) {
-      const { lastAcked, stderr } = await writeAndKill(root, next, rng.int(0, 150));
-      expect(lastAcked, stderr).not.toBeNull();
-      kills++;
-      const found = generationOf(readFileSync(join(root, 'data', 'big.bin')));
-      if (typeof found === 'string') torn.push(`kill ${i + 1}: ${found} (last acknowledged: ${lastAcked})`);
-      else expect([lastAcked, lastAcked! + 1], `kill ${i + 1}`).toContain(found);
-      next = Math.max(lastAcked!, typeof found === 'number' ? found : 0) + 1;
+    try {
+      for (let i = 1; i <= KILLS; i++) {
+        const { lastAcked, stderr } = await writeAndKill(root, next, rng.int(0, 150));
+        expect(lastAcked, stderr).not.toBeNull();
+        figures.kills++;
+        figures.acknowledgedWrites += lastAcked! - next + 1;
+        const found = generationOf(readFileSync(join(root, 'data', 'big.bin')));
+        if (typeof found === 'string') {
+          figures.tornFiles++;
+          failures.push(`kill ${i}: ${found} (last acknowledged: ${lastAcked})`);
+        } else if (found !== lastAcked && found !== lastAcked! + 1) {
+          figures.olderThanAcknowledged++;
+          failures.push(`kill ${i}: generation ${found}, last acknowledged ${lastAcked}`);
+        } else if (found === lastAcked! + 1) {
+          figures.inFlightFoundWhole++;
+        }
+        next = Math.max(lastAcked!, typeof found === 'number' ? found : 0) + 1;
+      }
+    } finally {
+      figures.durationMs = Math.round(performance.now() - began);
+      recordFigures({ part: 'fs', seed, figures });
     }
-    expect(torn).toEqual([]);
-    expect(kills).toBe(KILLS);
+    expect(failures).toEqual([]);
+    expect(figures.kills).toBe(KILLS);
 
     // the next process's first write sweeps the partial files the kills left (their writers are gone)
     const box = createFsSandbox(root);
