@@ -15,6 +15,7 @@ import { buildPlugin } from '../src/lib/compiler/build.js';
 import { createContext } from '../src/lib/context.js';
 import { startDevServer, type DevServer } from '../src/lib/devserver/server.js';
 import type { WatchEvent } from '../src/lib/watch/events.js';
+import { IncrementalBuild } from '../src/lib/watch/incremental.js';
 import { startWatch } from '../src/lib/watch/run.js';
 
 const quick = process.argv.includes('--quick');
@@ -145,6 +146,24 @@ async function main(): Promise<void> {
       await sleep(50);
     }
 
+    // the two builds alone, alternating on one project with nothing else running: what the incremental context saves
+    const alone = await project(root, 'builds-alone');
+    const aloneCtx = createContext({ cwd: alone, stdout: sink, stderr: sink, color: false, logLevel: 'silent' });
+    const incremental = new IncrementalBuild({ dir: alone });
+    const incrementalMs: number[] = [];
+    const freshMs: number[] = [];
+    for (let i = 0; i < WARMUP + EDITS; i++) {
+      await writeFile(join(alone, 'src', 'plugin.ts'), source(`inc${i}`));
+      let t = performance.now();
+      await incremental.build(aloneCtx);
+      if (i >= WARMUP) incrementalMs.push(performance.now() - t);
+      await writeFile(join(alone, 'src', 'plugin.ts'), source(`full${i}`));
+      t = performance.now();
+      await buildPlugin(aloneCtx, { dir: alone, typecheck: 'off' });
+      if (i >= WARMUP) freshMs.push(performance.now() - t);
+    }
+    await incremental.dispose();
+
     const row = (name: string, xs: number[]) => `| ${name} | ${ms(pct(xs, 0.5))} | ${ms(pct(xs, 0.95))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`;
     const p50 = pct(saved, 0.5);
     const out = [
@@ -158,7 +177,7 @@ async function main(): Promise<void> {
       row('baseline: serve --watch before (chokidar + 50 ms write-finish poll, 200 ms debounce, full `buildPlugin`, reload)', oldLoop),
       row('baseline: full `buildPlugin` + reload alone (no watcher, no debounce)', baseline),
       '',
-      `Inside the watch (its own events): first file event → new code loaded p50 ${ms(pct(sinceChange, 0.5))} (p95 ${ms(pct(sinceChange, 0.95))}), of which the incremental build (manifest, bundle, checks, lint, writing dist/) p50 ${ms(pct(builds, 0.5))} against ${ms(pct(fullBuilds, 0.5))} for the full build, and the swap into the server p50 ${ms(pct(reloads, 0.5))}; the 100 ms debounce is most of the rest. Target ≤ 300 ms p50: ${p50 <= 300 ? 'met' : 'missed'} (${ms(p50)}).`,
+      `Inside the watch (its own events): first file event → new code loaded p50 ${ms(pct(sinceChange, 0.5))} (p95 ${ms(pct(sinceChange, 0.95))}), of which the build (manifest, bundle, checks, lint, writing dist/) p50 ${ms(pct(builds, 0.5))} (the baseline's full builds in the same rounds: ${ms(pct(fullBuilds, 0.5))}) and the swap into the server p50 ${ms(pct(reloads, 0.5))}; the 100 ms debounce is most of the rest. The two builds alone, alternating on one project: incremental p50 ${ms(pct(incrementalMs, 0.5))}, full p50 ${ms(pct(freshMs, 0.5))} (for a one-file plugin most of either is the manifest checks, lint and writing, not bundling). Target ≤ 300 ms p50: ${p50 <= 300 ? 'met' : 'missed'} (${ms(p50)}).`,
       '',
     ];
     process.stdout.write(out.join('\n'));
