@@ -18,8 +18,10 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-// Groups still alive if a test fails half-way: ended when the test file ends (see killLeftovers).
+// Groups still alive if a test fails half-way: ended when the test file ends (see killLeftovers)
+// or, at the latest, when the test process exits (serve runs detached, so nothing else would).
 const groups = new Set<number>();
+let exitHook = false;
 
 /** Starts serve with `args` in `cwd` and waits for its banner (the URL it listens on). */
 export async function startServe(cwd: string, args: string[], timeoutMs = 90_000): Promise<ServeProcess> {
@@ -31,6 +33,10 @@ export async function startServe(cwd: string, args: string[], timeoutMs = 90_000
   });
   const pid = child.pid!;
   groups.add(pid);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', killLeftovers);
+  }
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
