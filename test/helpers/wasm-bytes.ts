@@ -5,16 +5,9 @@
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
+import { uleb128 as uleb } from '../../src/lib/engine/wasm-sections.js';
+
+export { uleb };
 
 export function sleb(n: number): number[] {
   const out: number[] = [];

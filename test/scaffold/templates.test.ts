@@ -6,40 +6,11 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {transform} from 'esbuild'
-import ts from 'typescript'
 import {describe, expect} from 'vitest'
 import {createProject} from '../../src/lib/scaffold/create.js'
 import {TEMPLATE_NAMES, type Language} from '../../src/lib/scaffold/templates.js'
 import {ROOT, test, testContext} from '../cli/helpers.js'
-
-/** Parsed lib and declaration files, shared by every program (one tsc start for all templates). */
-const cache = new Map<string, ts.SourceFile | undefined>()
-function sharedHost(options: ts.CompilerOptions): ts.CompilerHost {
-  const host = ts.createCompilerHost(options)
-  const getSourceFile = host.getSourceFile.bind(host)
-  host.getSourceFile = (file, languageVersion, onError, shouldCreate) => {
-    if (!file.endsWith('.d.ts') || file.includes(`${path.sep}types${path.sep}`)) return getSourceFile(file, languageVersion, onError, shouldCreate)
-    const key = `${file}|${typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion}`
-    if (!cache.has(key)) cache.set(key, getSourceFile(file, languageVersion, onError, shouldCreate))
-    return cache.get(key)
-  }
-  return host
-}
-
-/** `tsc -p configFile` as the author's editor runs it; the formatted diagnostics, "" when clean. */
-function typeErrors(configFile: string): {errors: string; files: string[]; options: ts.CompilerOptions} {
-  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'))
-    },
-  })
-  if (!parsed) throw new Error(`cannot read ${configFile}`)
-  const program = ts.createProgram({rootNames: parsed.fileNames, options: parsed.options, host: sharedHost(parsed.options)})
-  const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)]
-  const errors = ts.formatDiagnostics(diagnostics, {getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n'})
-  return {errors, files: program.getSourceFiles().map((f) => f.fileName), options: parsed.options}
-}
+import {typeCheckProject} from '../helpers/tsc.js'
 
 describe('template code', () => {
   for (const template of TEMPLATE_NAMES) {
@@ -47,7 +18,7 @@ describe('template code', () => {
       for (const language of ['ts', 'js'] as Language[]) {
         test(`type-checks strictly in ${language === 'ts' ? 'TypeScript (tsconfig.json)' : 'JavaScript (jsconfig.json, checkJs)'}`, async ({tempDir}) => {
           const project = await createProject(testContext(tempDir), {name: 'checked', template, language})
-          const checked = typeErrors(path.join(project.dir, language === 'ts' ? 'tsconfig.json' : 'jsconfig.json'))
+          const checked = typeCheckProject(path.join(project.dir, language === 'ts' ? 'tsconfig.json' : 'jsconfig.json'))
           expect(checked.errors).toBe('')
           expect(checked.options.strict).toBe(true)
           if (language === 'js') expect(checked.options.checkJs).toBe(true)
@@ -72,6 +43,6 @@ describe('template code', () => {
     const file = path.join(project.dir, project.source)
     const {writeFile} = await import('node:fs/promises')
     await writeFile(file, `${await readFile(file, 'utf8')}\nowncast.chat.send(42)\n`)
-    expect(typeErrors(path.join(project.dir, 'jsconfig.json')).errors).toMatch(/TS2345.*number.*string/)
+    expect(typeCheckProject(path.join(project.dir, 'jsconfig.json')).errors).toMatch(/TS2345.*number.*string/)
   })
 })

@@ -187,7 +187,8 @@ export function withoutExports(bytes: Uint8Array, names: readonly string[]): Uin
   return out;
 }
 
-function leb128(n: number): number[] {
+/** An unsigned LEB128 number's bytes. */
+export function uleb128(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n & 0x7f;
@@ -201,8 +202,8 @@ function leb128(n: number): number[] {
 /** The module with a custom section appended (custom sections may follow every other section). */
 export function appendCustomSection(module: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
   const nameBytes = new TextEncoder().encode(name);
-  const body = [...leb128(nameBytes.length), ...nameBytes];
-  const header = [0, ...leb128(body.length + payload.length), ...body];
+  const body = [...uleb128(nameBytes.length), ...nameBytes];
+  const header = [0, ...uleb128(body.length + payload.length), ...body];
   const out = new Uint8Array(module.length + header.length + payload.length);
   out.set(module, 0);
   out.set(header, module.length);
