@@ -1,6 +1,8 @@
-// A small plugin project written into a temp directory for the watch tests: a chat filter that
-// counts messages in KV and prefixes each one with a label from a second module, so an edit to
-// either file shows in the next message, and the count shows that KV outlived the reload.
+// A small plugin project written into a temp directory for the watch tests: it counts in KV
+// and answers with a label from a second module, so an edit to either file shows in the next
+// answer, and the count shows that KV outlived the reload. It answers chat (a bot line) and an
+// HTTP route (GET /plugins/labeller/label?text=...), not a chat filter: a filter's 50 ms budget
+// is one a machine busy with other test runs can overrun, and then the message passes unlabelled.
 import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +13,23 @@ export function labelSource(label: string): string {
   return `export function label(n: number): string {\n  return \`${label}#\${n}: \`\n}\n`;
 }
 
-export const PLUGIN_SOURCE = `import {definePlugin, filter, owncast} from '@owncast/plugin-sdk'
+export const PLUGIN_SOURCE = `import {definePlugin, owncast} from '@owncast/plugin-sdk'
 import {label} from './label'
 
+function next(): number {
+  const n = Number(owncast.kv.get('count') ?? '0') + 1
+  owncast.kv.set('count', String(n))
+  return n
+}
+
 definePlugin({
-  filterChatMessage(msg) {
-    const n = Number(owncast.kv.get('count') ?? '0') + 1
-    owncast.kv.set('count', String(n))
-    return filter.modify({...msg, body: label(n) + msg.body})
+  onChatMessage(msg) {
+    if (msg.user?.isBot) return
+    owncast.chat.send(label(next()) + msg.body)
+  },
+  onHttpRequest(req) {
+    if (req.path !== '/label') return {status: 404, body: 'no'}
+    return {status: 200, headers: {'Content-Type': 'text/plain'}, body: label(next()) + (req.query.text ?? '')}
   },
 })
 `;
@@ -28,26 +39,28 @@ export const MANIFEST = {
   name: 'Labeller',
   slug: 'labeller',
   version: '0.1.0',
-  description: 'Prefixes chat messages with a label and a count.',
-  permissions: ['chat.filter', 'storage.kv'],
+  description: 'Answers chat and an HTTP route with a label and a count.',
+  bot: { displayName: 'Labeller' },
+  permissions: ['chat.send', 'http.serve', 'storage.kv'],
 };
 
-/** A scenario that expects the label `label` on the first message. */
+/** A scenario that expects the label `label` on the answer to the first message. */
 export function scenarioFile(label: string): string {
   return JSON.stringify({
     scenarios: [
       {
         name: `labels with ${label}`,
-        events: [
-          {
-            filter: 'chat.message.received',
-            payload: { id: 'm1', user: { id: 'u-ann', displayName: 'ann' }, body: 'hi', timestamp: '2026-11-29T18:00:00Z' },
-            expect: { action: 'modify', payload: { body: `${label}#1: hi` } },
-          },
-        ],
+        events: [{ event: 'chat.message.received', payload: { id: 'm1', user: { id: 'u-ann', displayName: 'ann' }, body: 'hi', timestamp: '2026-11-29T18:00:00Z' } }],
+        expect: { chatSends: [`${label}#1: hi`] },
       },
     ],
   });
+}
+
+/** GET the plugin's route on a dev server: the label, the count and `text`. */
+export async function ask(url: string, text: string): Promise<string> {
+  const res = await fetch(`${url}/plugins/labeller/label?text=${encodeURIComponent(text)}`);
+  return res.text();
 }
 
 /** Writes the project into a fresh temp directory (labelled "v1") and returns that directory. */
