@@ -342,6 +342,10 @@ export class PluginInstance {
         const hostCallFlag = io.hostCalls ? IO_FAST_HOSTCALL : 0;
         const bufPtr = view.getUint32(io.addr + 8, true);
         const cap = view.getUint32(io.addr + 12, true);
+        // The previous call's fast output is still allocated in the guest until the glue frees
+        // it at the start of this call, which it does only when it sees IO_OUT_READY: keep that
+        // bit when writing this call's flags, or every output leaks (a filter's answer, an HTTP body).
+        const outReady = view.getUint32(io.addr + 4, true) & IO_OUT_READY;
         let written = -1;
         if (typeof input === 'string') {
           // encodeInto writes straight into the guest's buffer; it reports a short read if it did not fit
@@ -355,12 +359,12 @@ export class PluginInstance {
         }
         if (written >= 0) {
           view.setUint32(io.addr + 16, written, true);
-          view.setUint32(io.addr + 4, IO_FAST_IN | IO_FAST_OUT | hostCallFlag, true);
+          view.setUint32(io.addr + 4, IO_FAST_IN | IO_FAST_OUT | hostCallFlag | outReady, true);
           extismInput = EMPTY;
         } else {
           const need = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
           view.setUint32(io.addr + 20, Math.min(FAST_IO_MAX, Math.max(need, 64 * 1024)), true);
-          view.setUint32(io.addr + 4, IO_FAST_OUT | hostCallFlag, true);
+          view.setUint32(io.addr + 4, IO_FAST_OUT | hostCallFlag | outReady, true);
         }
       }
     }

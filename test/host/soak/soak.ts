@@ -41,6 +41,8 @@ export interface Sample {
   arrayBuffers: number;
   /** Wasm memory of every engine instance, summed. */
   engine: number;
+  /** The same, by plugin. */
+  engineBySlug: Record<string, number>;
   /** Timers pending in the dispatcher, all plugins. */
   timers: number;
 }
@@ -121,6 +123,7 @@ export async function soak(opts: { events: number; samples?: number; onSample?(s
           external: m.external,
           arrayBuffers: m.arrayBuffers,
           engine: plugins.reduce((sum, p) => sum + p.instance.memoryBytes, 0),
+          engineBySlug: Object.fromEntries(plugins.map((p) => [p.slug, p.instance.memoryBytes])),
           timers: plugins.reduce((sum, p) => sum + host.dispatcher.timers.pending(p.slug), 0),
         };
         samples.push(s);
