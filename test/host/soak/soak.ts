@@ -55,6 +55,8 @@ export interface SoakResult {
   seconds: number;
   samples: Sample[];
   strikes: number;
+  /** The first few strikes' messages (a call over its budget on a busy machine, say). */
+  strikeMessages: string[];
   disabled: string[];
   warnings: number;
   /** Instance recreations (memory threshold, traps) over the run, by plugin. */
@@ -83,6 +85,7 @@ export async function soak(opts: { events: number; samples?: number; onSample?(s
   const scheduler = new ManualScheduler(Date.UTC(2026, 0, 1));
   const byKind: Record<string, number> = { chat: 0, timer: 0, emit: 0, tick: 0 };
   let strikes = 0;
+  const strikeMessages: string[] = [];
   let warnings = 0;
   const disabled: string[] = [];
   const env = createDevEnv(() => undefined, { now: () => scheduler.now() });
@@ -96,7 +99,10 @@ export async function soak(opts: { events: number; samples?: number; onSample?(s
     onActivity: (a) => {
       if (a.type === 'timer') byKind.timer!++;
       else if (a.type === 'emit') byKind.emit!++;
-      else if (a.type === 'strike') strikes++;
+      else if (a.type === 'strike') {
+        strikes++;
+        if (strikeMessages.length < 5) strikeMessages.push(`${a.slug} (${a.path}): ${a.message}`);
+      }
       else if (a.type === 'disabled') disabled.push(a.slug);
     },
   });
@@ -152,6 +158,7 @@ export async function soak(opts: { events: number; samples?: number; onSample?(s
       seconds: (performance.now() - started) / 1000,
       samples,
       strikes,
+      strikeMessages,
       disabled,
       warnings,
       recreations: Object.fromEntries(plugins.map((p) => [p.slug, p.instance.recreations])),
@@ -248,5 +255,6 @@ export function summary(r: SoakResult, command: string): string {
   const timers = r.samples.map((s) => s.timers);
   lines.push('');
   lines.push(`Pending timers across plugins: ${Math.min(...timers)}–${Math.max(...timers)}.`);
+  if (r.strikes) lines.push(`Strikes (calls that failed; none in a row enough to disable): ${r.strikeMessages.join('; ')}${r.strikes > r.strikeMessages.length ? '; …' : ''}.`);
   return lines.join('\n');
 }
