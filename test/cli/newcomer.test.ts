@@ -65,7 +65,8 @@ describe.concurrent('a newcomer: new → build → test → package → inspect 
 
       const created = await runCli(['new', slug, '--template', template, ...(js ? ['--js'] : [])], {cwd: root})
       expectSuccess(created, 'new')
-      expect(created.stdout).toContain(`Created ${slug}: a ${template} plugin in ${js ? 'JavaScript' : 'TypeScript'}`)
+      const article = /^[aeiou]/.test(template) ? 'an' : 'a'
+      expect(created.stdout).toContain(`Created ${slug}: ${article} ${template} plugin in ${js ? 'JavaScript' : 'TypeScript'}`)
       expect(existsSync(path.join(dir, js ? 'src/plugin.js' : 'src/plugin.ts'))).toBe(true)
 
       // the newcomer follows the next steps from inside the project, without npm install
