@@ -92,7 +92,13 @@ export async function changeUntilKilled(url: string, model: ManagerModel, o: Ops
       const op = o.rng.chance(0.55) ? 'enable' : 'disable';
       const admin = o.rng.chance(0.5);
       const declared = model.declared.get(slug)!;
-      const apply = (s: SlugState): SlugState => (op === 'enable' ? { enabled: true, approved: declared } : { enabled: false, approved: s.approved });
+      const apply = (s: SlugState): SlugState => {
+        if (op === 'disable') return { enabled: false, approved: s.approved };
+        // enabling a running plugin with nothing to approve changes nothing (production): an approval
+        // wider than what the package declares now stays as it was
+        if (s.enabled && s.approved && declared.every((p) => s.approved!.includes(p))) return s;
+        return { enabled: true, approved: declared };
+      };
       const before = model.possible.get(slug)!;
       // until the answer comes, the change may or may not be on disk
       model.possible.set(slug, dedup([...before, ...before.map(apply)]));

@@ -2,10 +2,12 @@
 // (bin/run.js), on port 0, in a process group of its own so that the test can tell when
 // every process serve started (the SQL helper) is gone too before it opens the databases.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-import { ROOT } from '../cli/helpers.js';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServeProcess {
   readonly url: string;
@@ -25,9 +27,12 @@ let exitHook = false;
 
 /** Starts serve with `args` in `cwd` and waits for its banner (the URL it listens on). */
 export async function startServe(cwd: string, args: string[], timeoutMs = 90_000): Promise<ServeProcess> {
+  // a serve that never gets ready is asked for a diagnostic report (stacks, handles) before it is ended
+  const reports = mkdtempSync(join(tmpdir(), 'owncast-plugin-serve-report-'));
+  const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${reports}`.trim();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'serve', ...args, '--port', '0'], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -49,11 +54,13 @@ export async function startServe(cwd: string, args: string[], timeoutMs = 90_000
   const deadline = Date.now() + timeoutMs;
   while (!/Ctrl-C to stop/.test(stdout)) {
     if (gone || Date.now() > deadline) {
+      const report = gone ? '' : await diagnosticReport(pid, reports, () => /report completed/i.test(stderr));
       killGroup(pid);
-      throw new Error(`serve ${args.join(' ')} did not start (${gone ? 'it exited' : 'timed out'})\n${output()}`);
+      throw new Error(`serve ${args.join(' ')} did not start (${gone ? 'it exited' : `timed out after ${timeoutMs} ms`})\n${output()}${report}`);
     }
     await sleep(25);
   }
+  rmSync(reports, { recursive: true, force: true });
   const url = /owncast-plugin serve (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
   if (!url) throw new Error(`no URL in the banner\n${output()}`);
 
@@ -77,6 +84,25 @@ export async function startServe(cwd: string, args: string[], timeoutMs = 90_000
       return code;
     },
   };
+}
+
+/** Asks serve for Node's diagnostic report and returns its stacks, for the failure message. */
+async function diagnosticReport(pid: number, dir: string, written: () => boolean): Promise<string> {
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    return '';
+  }
+  for (let i = 0; i < 200 && !written(); i++) await sleep(50);
+  const file = readdirSync(dir)[0];
+  if (!file) return '\n--- no diagnostic report';
+  try {
+    const report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { javascriptStack?: unknown; workers?: { javascriptStack?: unknown }[] };
+    const stacks = { main: report.javascriptStack, workers: (report.workers ?? []).map((w) => w.javascriptStack) };
+    return `\n--- diagnostic report (${join(dir, file)})\n${JSON.stringify(stacks, null, 2)}`;
+  } catch (err) {
+    return `\n--- diagnostic report unreadable: ${String(err)} (${join(dir, file)})`;
+  }
 }
 
 /** SIGKILLs every group this module started that is still alive. */
