@@ -2,34 +2,25 @@
 // file, and at the end turns what every property appended into .cache/fuzz-summary.json (per
 // target and per property: runs, calls, duration, findings with seed and counterexample) and
 // .cache/fuzz-summary.md (the tables SECURITY.md quotes), and prints the table.
-import { cpus } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { resultsLog } from '../../helpers/results-log.js';
 import type { PropertyRecord } from './fuzz.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const results = join(root, '.cache', 'fuzz', 'results.jsonl');
-let started = 0;
+const log = resultsLog<PropertyRecord>('fuzz');
 
 export function setup(): void {
-  started = Date.now();
-  mkdirSync(dirname(results), { recursive: true });
-  rmSync(results, { force: true });
-  writeFileSync(results, '');
+  log.start();
 }
 
 const minutes = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 const thousands = (n: number) => n.toLocaleString('en-US').replaceAll(',', ' ');
 
 export function teardown(): void {
-  const records: PropertyRecord[] = existsSync(results)
-    ? readFileSync(results, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as PropertyRecord)
-    : [];
+  const records = log.read();
   const byTarget = new Map<string, PropertyRecord[]>();
   for (const r of records) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
   const targets = [...byTarget].map(([target, props]) => ({
@@ -44,10 +35,7 @@ export function teardown(): void {
   const summary = {
     command: 'npm run fuzz',
     fuzzRuns: Number(process.env.FUZZ_RUNS ?? 100_000),
-    startedAt: new Date(started).toISOString(),
-    wallMs: Date.now() - started,
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    ...log.run(),
     targets,
   };
   writeFileSync(join(root, '.cache', 'fuzz-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
