@@ -49,3 +49,41 @@ export function runCli(args: string[], options: {cwd?: string; bin?: 'run.js' | 
     child.on('close', (code) => resolve({code, stdout, stderr}))
   })
 }
+
+/** A long-running CLI process (serve, watch, test --watch): its output so far, a wait for it, its exit. */
+export interface RunningCli {
+  child: import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable>
+  stdout(): string
+  stderr(): string
+  /** Resolves with the exit code once the process has closed. */
+  exited: Promise<number | null>
+  /** Polls `check` until true; throws after `ms` naming `what`, with the output so far. */
+  waitFor(check: () => boolean | Promise<boolean>, what: string, ms?: number): Promise<void>
+}
+
+/** Starts the compiled CLI (bin/run.js) without waiting for it to end. */
+export function startCli(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): RunningCli {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    async waitFor(check, what, ms = 30_000) {
+      const until = Date.now() + ms
+      while (!(await check())) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    },
+  }
+}

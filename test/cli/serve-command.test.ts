@@ -1,10 +1,9 @@
 // `owncast-plugin serve` as a user runs it: the compiled CLI in a child process.
-import {spawn} from 'node:child_process'
 import {cp} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import path from 'node:path'
 import {describe, expect} from 'vitest'
-import {ROOT, runCli, test} from './helpers.js'
+import {ROOT, runCli, startCli, test} from './helpers.js'
 
 describe('owncast-plugin serve (compiled CLI)', () => {
   test('serves a project until Ctrl-C: the banner on stdout with the URL, then a clean exit 0', async ({tempDir}) => {
@@ -12,28 +11,18 @@ describe('owncast-plugin serve (compiled CLI)', () => {
       recursive: true,
       filter: (src) => !/[/\\](dist|node_modules|\.owncast-dev)$/.test(src),
     })
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'serve', 'echo-bot', '--port', '0'], {
-      cwd: tempDir,
-      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    const cli = startCli(['serve', 'echo-bot', '--port', '0'], {cwd: tempDir})
+    const {child, exited} = cli
     try {
-      const deadline = Date.now() + 60_000
-      while (!/Ctrl-C to stop/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-      const url = /owncast-plugin serve (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1]
-      expect(url, stderr).toBeDefined()
-      expect(stdout).toMatch(/echo-bot\s+http:\/\/127\.0\.0\.1:\d+\/plugins\/echo-bot\//)
+      await cli.waitFor(() => /Ctrl-C to stop/.test(cli.stdout()), 'the banner', 60_000)
+      const url = /owncast-plugin serve (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stdout())?.[1]
+      expect(url, cli.stderr()).toBeDefined()
+      expect(cli.stdout()).toMatch(/echo-bot\s+http:\/\/127\.0\.0\.1:\d+\/plugins\/echo-bot\//)
       const res = await fetch(`${url}/_dev/chat`, {method: 'POST', body: JSON.stringify({user: 'ada', body: '!echo hi'})})
       expect(((await res.json()) as {allowed: boolean}).allowed).toBe(true)
       // plugin output is on stderr, with the plugin's name
-      const until = Date.now() + 10_000
-      while (!stderr.includes('[echo-bot]') && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
-      expect(stderr).toMatch(/\[echo-bot\] chat\s+Echo Bot: ada said: hi/)
+      await cli.waitFor(() => cli.stderr().includes('[echo-bot]'), 'the plugin output', 10_000)
+      expect(cli.stderr()).toMatch(/\[echo-bot\] chat\s+Echo Bot: ada said: hi/)
       child.kill('SIGINT')
       expect(await exited).toBe(0)
     } finally {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runCli } from '../cli/helpers.js';
+import { runCli, startCli } from '../cli/helpers.js';
 import { removeTemps, tempDir, writeFiles, writeProject } from './helpers.js';
 import { parseXml } from './xml.js';
 
@@ -98,34 +98,19 @@ describe('owncast-plugin test (compiled CLI)', () => {
   });
 
   it('--watch runs again when a scenario changes (until interrupted)', async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'run.js'), 'test', 'echo', '--watch', '--filter', 'passes'], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const waitFor = async (check: () => boolean, what: string) => {
-      const until = Date.now() + 30_000;
-      while (!check()) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const cli = startCli(['test', 'echo', '--watch', '--filter', 'passes'], { cwd: root });
+    const { child, waitFor } = cli;
     try {
-      await waitFor(() => stderr.includes('watching for changes'), 'the first run');
-      expect(stdout).toContain('2 passed, 0 failed');
+      await waitFor(() => cli.stderr().includes('watching for changes'), 'the first run');
+      expect(cli.stdout()).toContain('2 passed, 0 failed');
       await writeFiles(join(root, 'echo'), {
         '__tests__/more.test.json': JSON.stringify([{ name: 'passes again', events: [message('x')], expect: { chatSends: ['echo: x'] } }]),
       });
-      await waitFor(() => stdout.includes('3 passed, 0 failed'), 'the second run');
-      expect(stderr).toMatch(/changed: .*more\.test\.json; running again/);
+      await waitFor(() => cli.stdout().includes('3 passed, 0 failed'), 'the second run');
+      expect(cli.stderr()).toMatch(/changed: .*more\.test\.json; running again/);
     } finally {
       child.kill('SIGINT');
-      await new Promise((resolve) => child.once('close', resolve));
+      await cli.exited;
     }
     expect(child.exitCode).toBe(0);
   });

@@ -1,33 +1,24 @@
 // `owncast-plugin watch --serve` as an author runs it: the compiled CLI in a child process,
 // a real edit on disk, the dev server answering with the new code, Ctrl-C → exit 0.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ROOT, runCli } from '../cli/helpers.js';
+import { runCli, startCli } from '../cli/helpers.js';
 import { ask, LABEL_FILE, labelSource, until, writeProject } from './project.js';
 
 describe('owncast-plugin watch (compiled CLI)', () => {
   it('--serve: the banner, an edit served within moments, the status on stderr; Ctrl-C exits 0', async () => {
     const dir = await writeProject();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'watch', '--serve', '--port', '0', '--no-typecheck'], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const cli = startCli(['watch', '--serve', '--port', '0', '--no-typecheck'], { cwd: dir });
+    const { child, exited } = cli;
     try {
-      await until(() => /Ctrl-C to stop/.test(stdout), 60_000, `the banner (stderr: ${stderr})`);
-      const url = /owncast-plugin serve (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
-      expect(url, stderr).toBeDefined();
-      expect(stdout).toMatch(/labeller\s+http:\/\/127\.0\.0\.1:\d+\/plugins\/labeller\//);
+      await until(() => /Ctrl-C to stop/.test(cli.stdout()), 60_000, `the banner (stderr: ${cli.stderr()})`);
+      const url = /owncast-plugin serve (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.stdout())?.[1];
+      expect(url, cli.stderr()).toBeDefined();
+      expect(cli.stdout()).toMatch(/labeller\s+http:\/\/127\.0\.0\.1:\d+\/plugins\/labeller\//);
       expect(await ask(url!, 'one')).toBe('v1#1: one');
 
       await writeFile(join(dir, LABEL_FILE), labelSource('v2'));
@@ -36,10 +27,10 @@ describe('owncast-plugin watch (compiled CLI)', () => {
       expect(seen).toMatch(/^v2#\d+: two$/);
       // stderr off a terminal: one plain line per status
       const took = String.raw`(\d+ ms|\d+\.\d s)`;
-      expect(stderr).toMatch(new RegExp(`^✔ built labeller in ${took}$`, 'm'));
-      expect(stderr).toMatch(/^◌ building \(src\/label\.ts\)…$/m);
-      expect(stderr).toMatch(new RegExp(`^reloaded in the dev server in ${took} \\(saved → running ${took}\\)$`, 'm'));
-      expect(stderr).toMatch(/^watching$/m);
+      expect(cli.stderr()).toMatch(new RegExp(`^✔ built labeller in ${took}$`, 'm'));
+      expect(cli.stderr()).toMatch(/^◌ building \(src\/label\.ts\)…$/m);
+      expect(cli.stderr()).toMatch(new RegExp(`^reloaded in the dev server in ${took} \\(saved → running ${took}\\)$`, 'm'));
+      expect(cli.stderr()).toMatch(/^watching$/m);
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
