@@ -13,6 +13,7 @@ import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
 import {findModuleCalls} from './scan.js'
 import {currentTypecheckStamp, writeTypecheckStamp} from './typecheck-stamp.js'
 import {stampComment} from '../version.js'
+import type {buildPluginWasm as buildPluginWasmType, PluginWasmResult} from '../engine/plugin-wasm.js'
 import {
   createTypechecker,
   isTypeScriptSource,
@@ -225,16 +226,8 @@ async function checkBundle(ctx: Context, script: string, map: string, outFile: s
   })
 }
 
-type BuildPluginWasm = (opts: {
-  script: string
-  scriptMap?: string
-  manifestJson: string
-  importsMode: ImportsMode
-  permissions: string[]
-}) => Promise<{wasm: Uint8Array; preEvaluated: boolean; notes: string[]}>
-
 /** Loads the wasm builder (src/lib/engine/plugin-wasm.ts: binaryen, Wizer) only when the wasm target is used. */
-async function loadWasmBuilder(): Promise<BuildPluginWasm> {
+async function loadWasmBuilder(): Promise<typeof buildPluginWasmType> {
   return (await import('../engine/plugin-wasm.js')).buildPluginWasm
 }
 
@@ -330,7 +323,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
     ctx.logger.warn(`${manifest.slug} has ${typed.errors} type error${typed.errors === 1 ? '' : 's'} (built anyway; owncast-plugin build shows them with code frames):`)
     for (const d of typecheckDiagnostics(ctx, typed.diagnostics)) ctx.logger.warn(`${formatLocation(d)}: ${d.text}`)
   }
-  let wasm: Awaited<ReturnType<BuildPluginWasm>> | undefined
+  let wasm: PluginWasmResult | undefined
   if (target === 'wasm') {
     const buildPluginWasm = await loadWasmBuilder()
     ctx.logger.info(`Creating plugin.wasm (imports: ${imports})`)
