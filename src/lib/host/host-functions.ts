@@ -39,7 +39,14 @@ export interface HostFunctionOptions<C extends CallerIdentity = CallerIdentity> 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-function encodeResult(mem: GuestMemory, spec: HostFunctionSpec, value: HostResult): bigint | undefined {
+/**
+ * A host function's answer as data, before it reaches the plugin's memory: the bytes of a PTR
+ * result (0n for the null pointer), the value of an I64 result, undefined for no result. It
+ * crosses threads as it is (structured clone), which is how a plugin executor gets it.
+ */
+export type HostAnswer = Uint8Array | bigint | undefined;
+
+function encodeResult(spec: HostFunctionSpec, value: HostResult): HostAnswer {
   if (spec.result === null) return undefined;
   if (spec.result === 'I64') {
     if (typeof value === 'bigint') return value;
@@ -48,31 +55,43 @@ function encodeResult(mem: GuestMemory, spec: HostFunctionSpec, value: HostResul
     return 0n;
   }
   if (value === null || value === undefined) return 0n;
-  const bytes = value instanceof Uint8Array ? value : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
-  return mem.store(bytes);
+  return value instanceof Uint8Array ? value : encoder.encode(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
+/** Hands an answer to the plugin: bytes are stored in its memory and named by a pointer. */
+export function storeHostAnswer(mem: GuestMemory, answer: HostAnswer): bigint | undefined {
+  return answer instanceof Uint8Array ? mem.store(answer) : answer;
+}
+
+/** The arguments of a call as the plugin passed them: PTR parameters read out of its memory, I64 as they are. */
+export function readHostArgs(mem: GuestMemory, spec: HostFunctionSpec, raw: bigint[]): HostArg[] {
+  return spec.params.map((p, i) => {
+    const v = raw[i] ?? 0n;
+    if (p.type === 'I64') return v;
+    return mem.read(v) ?? new Uint8Array(0);
+  });
+}
+
+/** Runs host function `name` on decoded arguments: the permission gate, the body, the answer as data. */
+export type HostCallRunner = (name: string, args: HostArg[]) => HostAnswer;
+
 /**
- * Builds the extism:host/user imports for one plugin instance: every production host
- * function, each decoding its arguments, applying the permission gate (an ungranted call
- * is a silent no-op returning 0, as in production) and encoding the result.
+ * The memory-free half of the host functions: gate, body and encoding, by function name.
+ * createHostFunctions puts it behind the plugin's memory in the same thread; a plugin
+ * executor reaches it from another thread with the arguments it read out.
  */
-export function createHostFunctions<C extends CallerIdentity>(opts: HostFunctionOptions<C>): Record<string, HostFunction> {
+export function createHostCallRunner<C extends CallerIdentity>(opts: HostFunctionOptions<C>): HostCallRunner {
   const { caller, implementations, onDenied, onError } = opts;
-  const functions: Record<string, HostFunction> = {};
+  const runners = new Map<string, (args: HostArg[]) => HostAnswer>();
   for (const spec of hostFunctionSpecs()) {
     const impl = implementations[spec.name];
-    functions[spec.name] = (mem: GuestMemory, ...raw: bigint[]) => {
+    const nothing = spec.result === null ? undefined : 0n;
+    runners.set(spec.name, (args) => {
       if (spec.permission && !caller.permissions.has(spec.permission)) {
         onDenied?.(spec, caller);
-        return spec.result === null ? undefined : 0n;
+        return nothing;
       }
-      if (!impl) return spec.result === null ? undefined : 0n;
-      const args: HostArg[] = spec.params.map((p, i) => {
-        const v = raw[i] ?? 0n;
-        if (p.type === 'I64') return v;
-        return mem.read(v) ?? new Uint8Array(0);
-      });
+      if (!impl) return nothing;
       const call: HostCall<C> = {
         caller,
         fn: spec,
@@ -92,12 +111,30 @@ export function createHostFunctions<C extends CallerIdentity>(opts: HostFunction
       // An exception must never unwind through the plugin's wasm frames: that would leave
       // the instance mid-call and unusable. Report it and answer like a denied call.
       try {
-        return encodeResult(mem, spec, impl(call));
+        return encodeResult(spec, impl(call));
       } catch (err) {
         onError?.(spec, err);
-        return spec.result === null ? undefined : 0n;
+        return nothing;
       }
-    };
+    });
+  }
+  return (name, args) => {
+    const run = runners.get(name);
+    return run ? run(args) : undefined;
+  };
+}
+
+/**
+ * Builds the extism:host/user imports for one plugin instance: every production host
+ * function, each decoding its arguments, applying the permission gate (an ungranted call
+ * is a silent no-op returning 0, as in production) and encoding the result.
+ */
+export function createHostFunctions<C extends CallerIdentity>(opts: HostFunctionOptions<C>): Record<string, HostFunction> {
+  const run = createHostCallRunner(opts);
+  const functions: Record<string, HostFunction> = {};
+  for (const spec of hostFunctionSpecs()) {
+    const { name } = spec;
+    functions[name] = (mem: GuestMemory, ...raw: bigint[]) => storeHostAnswer(mem, run(name, readHostArgs(mem, spec, raw)));
   }
   return functions;
 }

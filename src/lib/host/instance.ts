@@ -112,6 +112,20 @@ export function runningCallContext(): unknown {
   return runningContext;
 }
 
+/**
+ * Runs `fn` (synchronously) as if inside the call `context` belongs to: a host function that
+ * a plugin running in another thread called (executor/) sees its call, as an in-thread one does.
+ */
+export function withRunningCallContext<T>(context: unknown, fn: () => T): T {
+  const outer = runningContext;
+  runningContext = context;
+  try {
+    return fn();
+  } finally {
+    runningContext = outer;
+  }
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
@@ -189,12 +203,24 @@ export function classifyEngineError(exportName: string, raw: string): EngineCall
 }
 
 /**
+ * What a loaded plugin needs of its instance: a PluginInstance in this thread, or a plugin
+ * running in a thread of its own (executor/remote-instance.ts). Calls are serialized and
+ * reject with an EngineCallError, or a PluginError when the thread had to be ended.
+ */
+export interface PluginRuntime {
+  call(exportName: EngineExport | string, input?: string | Uint8Array, context?: unknown, opts?: { budgetMs?: number }): Promise<CallOutput>;
+  close(): Promise<void>;
+  /** Bytes of linear memory the instance holds now (0 when not known here). */
+  readonly memoryBytes: number;
+}
+
+/**
  * One plugin instance: a wasm instance of the engine (or a self-contained plugin.wasm)
  * with its Extism config. Calls are serialized. A call that traps, runs out of memory
  * or leaves memory past the recycle threshold gets the instance recreated (state kept
  * in host storage survives; JS state does not).
  */
-export class PluginInstance {
+export class PluginInstance implements PluginRuntime {
   readonly #opts: InstanceOptions;
   #plugin: Plugin | null = null;
   #memory: WebAssembly.Memory | null = null;

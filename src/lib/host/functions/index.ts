@@ -1,5 +1,5 @@
 import type { HostFunctionSpec } from '../../engine/host-functions.js';
-import { createHostFunctions } from '../host-functions.js';
+import { createHostCallRunner, createHostFunctions, type HostCallRunner, type HostFunctionOptions } from '../host-functions.js';
 import type { HostFunction } from '../instance.js';
 import type { PluginIdentity } from '../types.js';
 import { actionFunctions } from './actions.js';
@@ -79,8 +79,20 @@ export function createHostImplementations(deps: HostDeps): Impls {
  * the once-only warnings.
  */
 export function buildHostFunctions(identity: PluginIdentity, deps: HostDeps): Record<string, HostFunction> {
+  return createHostFunctions<PluginIdentity>(hostFunctionOptions(identity, deps));
+}
+
+/**
+ * The same functions without the plugin's memory (host-functions.ts createHostCallRunner):
+ * what a plugin running in its own thread reaches, by name, with the arguments it read out.
+ */
+export function buildHostCallRunner(identity: PluginIdentity, deps: HostDeps): HostCallRunner {
+  return createHostCallRunner<PluginIdentity>(hostFunctionOptions(identity, deps));
+}
+
+function hostFunctionOptions(identity: PluginIdentity, deps: HostDeps): HostFunctionOptions<PluginIdentity> {
   const state = stateFor(deps);
-  return createHostFunctions<PluginIdentity>({
+  return {
     caller: identity,
     implementations: state.implementations,
     onDenied: (fn: HostFunctionSpec, who) => {
@@ -96,5 +108,5 @@ export function buildHostFunctions(identity: PluginIdentity, deps: HostDeps): Re
       deps.log.warn(
         `${fn.name}: the host failed while serving plugin "${identity.slug}": ${err instanceof Error ? err.message : String(err)}`,
       ),
-  });
+  };
 }

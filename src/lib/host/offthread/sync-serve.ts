@@ -3,7 +3,16 @@
 
 import { workerData as rawWorkerData } from 'node:worker_threads';
 
-import { BOOT_FAILED, CRASHED, READY, SLOT, type SyncAnswer, type SyncRequest, type SyncWorkerData } from './sync-protocol.js';
+import {
+  BOOT_FAILED,
+  publishCrash,
+  publishSyncAnswer,
+  READY,
+  SLOT,
+  type SyncAnswer,
+  type SyncRequest,
+  type SyncWorkerData,
+} from './sync-protocol.js';
 
 const own = rawWorkerData as SyncWorkerData;
 
@@ -40,16 +49,8 @@ export async function serveSync<Req>(
 ): Promise<void> {
   const { port } = own;
   const state = new Int32Array(own.state);
-  const answer = (a: SyncAnswer, transfer: ArrayBuffer[] = []) => {
-    port.postMessage(a, transfer);
-    // The message is queued before the caller can see the id, so it will find it.
-    Atomics.store(state, SLOT.answered, a.id);
-    Atomics.notify(state, SLOT.answered);
-  };
-  const crash = () => {
-    Atomics.store(state, SLOT.answered, CRASHED);
-    Atomics.notify(state, SLOT.answered);
-  };
+  const answer = (a: SyncAnswer, transfer: ArrayBuffer[] = []) => publishSyncAnswer(port, state, a, transfer);
+  const crash = () => publishCrash(state);
   process.on('uncaughtException', (err) => {
     crash();
     console.error(err);

@@ -11,11 +11,10 @@ import { startWorker, type ModuleEntry } from './entry.js';
 import {
   BOOT_FAILED,
   BOOTING,
-  CRASHED,
   SLOT,
   STATE_SLOTS,
+  waitForSyncAnswer,
   type BootFailure,
-  type SyncAnswer,
   type SyncWorkerData,
 } from './sync-protocol.js';
 
@@ -102,31 +101,11 @@ class SyncWorkerImpl implements SyncWorker {
     gen.port.postMessage({ id, request }, transfer);
     // NaN would make Atomics.wait wait forever; Infinity is a deliberate "no limit".
     const deadline = performance.now() + (Number.isNaN(timeoutMs) ? 0 : Math.max(0, timeoutMs));
-    for (;;) {
-      const answered = Atomics.load(gen.state, SLOT.answered);
-      if (answered === id) break;
-      if (answered === CRASHED) {
-        this.#replace();
-        return failure('crashed', 'the worker crashed');
-      }
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) {
-        this.#replace();
-        return failure('timeout', `no answer within ${timeoutMs} ms`);
-      }
-      Atomics.wait(gen.state, SLOT.answered, answered, remaining);
-    }
-    for (;;) {
-      const received = receiveMessageOnPort(gen.port);
-      if (!received) {
-        // Cannot happen: the answer is posted before its id is published.
-        this.#replace();
-        return failure('crashed', 'the worker answered without a message');
-      }
-      const answer = received.message as SyncAnswer;
-      if (answer.id !== id) continue;
-      return answer.ok ? { ok: true, value: answer.value as T } : failure('error', answer.error);
-    }
+    const result = waitForSyncAnswer<T>(gen.port, gen.state, id, deadline);
+    if (result.ok) return result;
+    if (result.reason === 'error') return failure('error', result.message);
+    this.#replace();
+    return failure(result.reason, result.reason === 'timeout' ? `no answer within ${timeoutMs} ms` : result.message);
   }
 
   warm(): boolean {
