@@ -15,6 +15,8 @@ import { serveConsole } from './console/index.js';
 import { devLoginToken, handleDevApi } from './dev-api.js';
 import { chainAuthResolvers, createPluginHttpHandler, devAuthResolver, sessionCookieResolver, type AuthResolver } from './http/index.js';
 import { ANONYMOUS } from './http/request-auth.js';
+import { checkRequestOrigin } from './http/request-guard.js';
+import { sendError } from './http/respond.js';
 import { listenLoopback } from './listen.js';
 import { DevPlugins } from './plugins.js';
 import { buildIfStale } from './project-build.js';
@@ -131,7 +133,11 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
     await devPlugins.start();
     const deps = { host, plugins: devPlugins, feed, closeStreams: (slug: string) => pluginHttp.hub.close(slug) };
     server = createServer((req, res) => route(req, res));
+    // set once bound; no request arrives before
+    let boundPort = 0;
     const route = (req: IncomingMessage, res: ServerResponse) => {
+      const refused = checkRequestOrigin(req, boundPort);
+      if (refused) return sendError(res, refused.status, refused.message);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (handleDevApi(req, res, path, deps)) return;
       pluginHttp(req, res, () => serveConsole(req, res, path));
@@ -153,6 +159,7 @@ export async function startDevServer(ctx: Context, opts: DevServerOptions): Prom
       : null;
     await watcher?.ready;
     const port = await listenLoopback(server, opts.port);
+    boundPort = port;
     const url = `http://127.0.0.1:${port}`;
     const running = server;
     return {
