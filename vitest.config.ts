@@ -21,6 +21,7 @@ export default defineConfig({
     disableConsoleIntercept: true,
     clearMocks: true,
     restoreMocks: true,
-    env: {FORCE_COLOR: '0', NO_COLOR: '1'},
+    // No type-check server from the CLI processes tests start (it would outlive them); its own tests turn it on with their own cache.
+    env: {FORCE_COLOR: '0', NO_COLOR: '1', OWNCAST_PLUGIN_NO_DAEMON: '1'},
   },
 })

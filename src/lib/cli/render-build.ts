@@ -61,7 +61,8 @@ export function renderBuildResult(r: BuildResult, options: {color?: boolean} = {
   if (r.typecheck.ran) {
     const n = r.typecheck.files
     const errors = r.typecheck.errors > 0 ? `, ${r.typecheck.errors} type error${r.typecheck.errors === 1 ? '' : 's'} (warnings above)` : ''
-    lines.push(`  types checked: ${n} file${n === 1 ? '' : 's'} in ${formatDuration(r.typecheck.durationMs)}${errors}`)
+    const where = r.typecheck.server ? ' (type-check server)' : ''
+    lines.push(`  types checked: ${n} file${n === 1 ? '' : 's'} in ${formatDuration(r.typecheck.durationMs)}${where}${errors}`)
   } else if (r.typecheck.mode === 'off') {
     lines.push(`  ${paint.dim('types not checked (--no-typecheck)')}`)
   }

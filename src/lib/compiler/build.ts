@@ -11,6 +11,7 @@ import {esbuildDiagnostics, sourceDiagnostic} from './diagnostics.js'
 import {findEntry} from './entry.js'
 import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
 import {findModuleCalls} from './scan.js'
+import {checkOnServer, type DaemonOptions, startServer} from './typecheck-daemon.js'
 import {currentTypecheckStamp, writeTypecheckStamp} from './typecheck-stamp.js'
 import {stampComment} from '../version.js'
 import type {buildPluginWasm as buildPluginWasmType, PluginWasmResult} from '../engine/plugin-wasm.js'
@@ -46,6 +47,8 @@ export interface BuildOptions {
   bundle?: (ctx: Context, options: BundleOptions) => Promise<BundleResult>
   /** Default `error`. */
   typecheck?: TypecheckMode
+  /** Type-check on the type-check server (typecheck-daemon.ts) when one answers, and start one otherwise; default: in this process. */
+  daemon?: DaemonOptions
 }
 
 /** Whether and how the build type-checked the code. */
@@ -64,6 +67,8 @@ export interface BuildTypecheck {
    * clean check: the compiler was not run), `buildinfo` (the previous build's .tsbuildinfo) or `none`.
    */
   reused: 'unchanged' | TypecheckResult['reused']
+  /** Whether the type-check server did the check (not this process). */
+  server: boolean
 }
 
 /** What {@link bundlePlugin} bundles: the entry, the output file it is named after, the project directory. */
@@ -238,14 +243,14 @@ async function writeOutput(ctx: Context, file: string, data: string | Uint8Array
 }
 
 /** A type check as the build runs it: `save` keeps its state (once the build succeeded: a failed build writes nothing). */
-type BuildTypecheckRun = Omit<TypecheckResult, 'reused'> & {reused: BuildTypecheck['reused']; save(): Promise<void>}
+type BuildTypecheckRun = Omit<TypecheckResult, 'reused'> & {reused: BuildTypecheck['reused']; server?: boolean; save(): Promise<void>}
 
 /**
  * Type-checks the project. Nothing to do when a stamp (`<outDir>/.typecheck.json`) says that
  * nothing it depended on changed since a clean check: the compiler is not even loaded. Otherwise
  * the check starts from TypeScript's incremental state (`<outDir>/.tsbuildinfo`).
  */
-async function typecheckPlugin(ctx: Context, dir: string, entry: string, outDir: string): Promise<BuildTypecheckRun> {
+async function typecheckPlugin(ctx: Context, dir: string, entry: string, outDir: string, daemon?: DaemonOptions): Promise<BuildTypecheckRun> {
   const started = ctx.clock.monotonic()
   const elapsed = () => Math.round(ctx.clock.monotonic() - started)
   const stampFile = path.join(outDir, '.typecheck.json')
@@ -253,16 +258,28 @@ async function typecheckPlugin(ctx: Context, dir: string, entry: string, outDir:
   if (unchanged) {
     return {checked: true, diagnostics: [], errors: 0, files: unchanged.files, reused: 'unchanged', durationMs: elapsed(), save: async () => undefined}
   }
-  const ts = await loadTypescript()
-  const checker = createTypechecker(ts, {dir, buildInfoFile: path.join(outDir, '.tsbuildinfo')})
-  const result = checker.check({entry, save: false})
-  const save = async () => {
-    checker.save()
+  const buildInfoFile = path.join(outDir, '.tsbuildinfo')
+  const stamp = async (result: TypecheckResult, inputs: string[], typescript: string) => {
     if (result.checked && result.diagnostics.length === 0) {
-      await writeTypecheckStamp(stampFile, {dir, outDir, entry, files: result.files, inputs: checker.dependencies(), typescript: ts.version})
+      await writeTypecheckStamp(stampFile, {dir, outDir, entry, files: result.files, inputs, typescript})
     } else {
       await rm(stampFile, {force: true})
     }
+  }
+  const outcome = daemon ? await checkOnServer(daemon, {dir, entry, buildInfoFile}) : undefined
+  if (outcome?.served) {
+    const {result, dependencies, typescript, save} = outcome.served
+    return {...result, server: true, durationMs: elapsed(), save: async () => void (await Promise.all([save(), stamp(result, dependencies, typescript)]))}
+  }
+  if (outcome) ctx.logger.debug(`type check in this process: ${outcome.reason}`)
+  const ts = await loadTypescript()
+  const checker = createTypechecker(ts, {dir, buildInfoFile})
+  const result = checker.check({entry, save: false})
+  // For the next build: the server loads the compiler and checks this project meanwhile.
+  if (daemon && outcome?.restart) startServer(daemon, [{dir, entry, buildInfoFile}])
+  const save = async () => {
+    checker.save()
+    await stamp(result, checker.dependencies(), ts.version)
   }
   // The time the build spent on it: loading the compiler included.
   return {...result, durationMs: elapsed(), save}
@@ -293,13 +310,13 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
   const bundling = (options.bundle ?? bundlePlugin)(ctx, {entry, outFile: scriptFile, workingDir: dir})
   let typing: Promise<BuildTypecheckRun> | undefined
   if (typecheckMode !== 'off' && (isTypeScriptSource(entry) || mentionsCheckJs(dir))) {
-    typing = typecheckPlugin(ctx, dir, entry, outDir)
+    typing = typecheckPlugin(ctx, dir, entry, outDir, options.daemon)
     typing.catch(() => undefined) // awaited below, unless bundling fails first
   }
   const bundle = await bundling
   // A JavaScript entry that imports TypeScript files: those are checked.
   if (typecheckMode !== 'off' && !typing && bundle.inputs.some((f) => isTypeScriptSource(f) && !f.includes(`${path.sep}node_modules${path.sep}`))) {
-    typing = typecheckPlugin(ctx, dir, entry, outDir)
+    typing = typecheckPlugin(ctx, dir, entry, outDir, options.daemon)
   }
   // The lint engine (the same as lint-manifest and package) with the bundle at hand: what the
   // host would refuse at load (a filter without chat.filter...) fails the build; the rest warns.
@@ -374,6 +391,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
       files: typed?.files ?? 0,
       errors: typed?.errors ?? 0,
       reused: typed?.reused ?? 'none',
+      server: typed?.server ?? false,
     },
   }
 }

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import type ts from 'typescript'
@@ -55,6 +56,13 @@ export interface TypecheckerOptions {
   dir: string
   /** The incremental state. Default `<dir>/dist/.tsbuildinfo` (beside the build output). */
   buildInfoFile?: string
+  /**
+   * Compare the content of every file but the compiler's own libraries at each check, not only
+   * its mtime, ctime and size (and read extended tsconfigs afresh): for a checker that lives
+   * long (the type-check server), where an edit that keeps the size within the filesystem's
+   * timestamp granularity must not keep the old verdict.
+   */
+  verifyContent?: boolean
 }
 
 export interface Typechecker {
@@ -91,6 +99,14 @@ interface CachedFile {
   sourceFile: ts.SourceFile
 }
 
+function contentHash(file: string): string {
+  try {
+    return createHash('sha1').update(readFileSync(file)).digest('hex')
+  } catch {
+    return ''
+  }
+}
+
 /**
  * Declaration files (the standard library, the SDK's, packages' types) parsed by any checker in
  * this thread, shared: several projects built in one process (serve, the test suites) parse
@@ -105,15 +121,18 @@ const DECLARATION_FILES = new Map<string, CachedFile>()
  * binding) of everything unchanged: the standard library, the SDK's declarations, untouched
  * modules. One per check: TypeScript's incremental host remembers which files exist.
  */
-function cachingHost(ts: TypeScript, options: ts.CompilerOptions, own: Map<string, CachedFile>): ts.CompilerHost {
+function cachingHost(ts: TypeScript, options: ts.CompilerOptions, own: Map<string, CachedFile>, verifyContent: boolean): ts.CompilerHost {
   const host = ts.createIncrementalCompilerHost(options, ts.sys)
+  // The compiler's own libraries change only with the compiler (a type-check server is keyed by its version).
+  const libDir = path.dirname(ts.getDefaultLibFilePath(options)) + path.sep
   const getSourceFile = host.getSourceFile.bind(host)
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
     const st = statSync(fileName, {throwIfNoEntry: false})
     const lv = languageVersionOrOptions
     const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}|${options.moduleDetection}|${options.jsx}`
     const cache = DECLARATION.test(fileName) ? DECLARATION_FILES : own
-    const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}` : ''
+    const content = verifyContent && st && !fileName.startsWith(libDir) ? `|${contentHash(fileName)}` : ''
+    const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}${content}` : ''
     const hit = cache.get(key)
     if (hit && stamp && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile
     const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile)
@@ -171,7 +190,8 @@ function readState(ts: TypeScript, options: ts.CompilerOptions, dir: string): ts
 export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): Typechecker {
   const dir = path.resolve(options.dir)
   const buildInfoFile = options.buildInfoFile ?? path.join(dir, 'dist', '.tsbuildinfo')
-  const extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>()
+  const verifyContent = options.verifyContent ?? false
+  let extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>()
   let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined
   let files: {key: string; cache: Map<string, CachedFile>} | undefined
   let dependencies: string[] = []
@@ -183,6 +203,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
       const done = (result: Omit<TypecheckResult, 'durationMs'>): TypecheckResult => ({...result, durationMs: Math.round(performance.now() - started)})
       if (!entry) return done({checked: false, diagnostics: [], errors: 0, files: 0, reused: 'none'})
 
+      if (verifyContent) extendedConfigCache = new Map()
       const plan = planTypecheck(ts, {dir, entry, buildInfoFile, extendedConfigCache})
       const key = JSON.stringify(plan.options)
       if (files?.key !== key) {
@@ -190,7 +211,7 @@ export function createTypechecker(ts: TypeScript, options: TypecheckerOptions): 
         files = {key, cache: new Map()}
         previous = undefined
       }
-      const host = cachingHost(ts, plan.options, files.cache)
+      const host = cachingHost(ts, plan.options, files.cache, verifyContent)
       const fromDisk = previous ? undefined : readState(ts, plan.options, dir)
       const reused = previous ? 'program' : fromDisk ? 'buildinfo' : 'none'
       const builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram(plan.rootNames, plan.options, host, previous ?? fromDisk, plan.configErrors)
