@@ -1,5 +1,6 @@
 import {mkdir, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {loadEsbuild} from '../cjs.js'
 import {formatLocation} from '../cli/render-error.js'
 import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
@@ -154,7 +155,7 @@ export function esbuildOptions(entry: string, outFile: string, workingDir: strin
  * other than `@owncast/plugin-sdk` that survives bundling.
  */
 export async function bundlePlugin(ctx: Context, options: BundleOptions): Promise<BundleResult> {
-  const esbuild = await import('esbuild')
+  const esbuild = loadEsbuild()
   return checkedBundle(ctx, options, () => esbuild.build(esbuildOptions(options.entry, options.outFile, options.workingDir)))
 }
 

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import type ts from 'typescript'
+import {loadTypescriptModule} from '../cjs.js'
 import {codeFrame} from '../cli/code-frame.js'
 import type {Context} from '../context.js'
 import {type Diagnostic, UserError} from '../errors.js'
@@ -87,7 +88,7 @@ export function isTypeScriptSource(file: string): boolean {
 
 /** Loads the compiler (a few hundred ms): only when something is to be type-checked. */
 export async function loadTypescript(): Promise<TypeScript> {
-  return (await import('typescript')).default
+  return loadTypescriptModule()
 }
 
 function findEntrySync(dir: string): string | undefined {

@@ -7,6 +7,7 @@
 import type { BuildContext } from 'esbuild';
 
 import { buildPlugin, checkedBundle, esbuildOptions, type BuildResult, type BuildTarget, type BundleOptions, type BundleResult, type ImportsMode } from '../compiler/build.js';
+import { loadEsbuild } from '../cjs.js';
 import type { Context } from '../context.js';
 
 export interface IncrementalBuildOptions {
@@ -46,7 +47,7 @@ export class IncrementalBuild {
     if (!this.#context || key !== this.#key) {
       await this.#context?.dispose();
       this.#context = null;
-      const esbuild = await import('esbuild');
+      const esbuild = loadEsbuild();
       this.#context = await esbuild.context(esbuildOptions(o.entry, o.outFile, o.workingDir));
       this.#key = key;
     }
