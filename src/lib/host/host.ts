@@ -8,9 +8,10 @@ import type { Manifest } from '../manifest/index.js';
 import { guardObserver, type ActivityObserver } from './activity.js';
 import { Dispatcher, namespaceSubscriptions, type DispatchOptions, type Scheduler } from './dispatch/index.js';
 import { observeEnv, type HostEnv } from './env/index.js';
-import { buildHostFunctions, type Clock, type EventSink, type HostDeps, type SqlService } from './functions/index.js';
+import { buildHostCallRunner, buildHostFunctions, type Clock, type EventSink, type HostDeps, type SqlService } from './functions/index.js';
 import { compileWasm, loadEngineModule } from './engine-module.js';
-import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, type HostFunction } from './instance.js';
+import { EngineCallError, PluginInstance, type EngineExport, type GuestLogger, type PluginRuntime } from './instance.js';
+import type { InstanceFactory } from './executor/spec.js';
 import { checkRegistration } from './manager/agreement.js';
 import { createHttpKernelOverrides, createHttpService, type HttpService } from './offthread/http/index.js';
 import { createSqlService, type SqlInspector } from './offthread/sql/index.js';
@@ -76,7 +77,7 @@ export class LoadedPlugin implements CallablePlugin {
   /** Notify subscriptions as the dispatcher matches them: custom hooks namespaced to this plugin. */
   readonly subscriptions: Subscriptions;
   readonly commands: PluginCommand[];
-  readonly instance: PluginInstance;
+  readonly instance: PluginRuntime;
   readonly #mapper: StackMapper | null;
 
   constructor(parts: {
@@ -84,7 +85,7 @@ export class LoadedPlugin implements CallablePlugin {
     registration: Registration;
     registerOutput: string;
     notify: { event: string }[];
-    instance: PluginInstance;
+    instance: PluginRuntime;
     mapper: StackMapper | null;
   }) {
     this.identity = parts.identity;
@@ -188,6 +189,14 @@ export interface PluginHostOptions {
   onEmit?(slug: string, eventType: string, payloadJson: string | null): void;
   /** Deliver what plugins emit to the other plugins (default true). False: only onEmit hears of it. */
   dispatchEmits?: boolean;
+  /**
+   * Where plugins' instances run. Absent: in this thread (test, simulate, bench). serve's host
+   * thread gives an executor pool (executor/pool.ts): each plugin in a thread of its own, its
+   * host functions still served here. Those instances run network.fetch and storage.sql in
+   * their own thread, and onCallStart is not told of their calls (their calls are on their
+   * own call boards).
+   */
+  instances?: InstanceFactory;
 }
 
 /**
@@ -288,8 +297,6 @@ export class PluginHost {
     const manifest = parsed.manifest;
     const identity = identityFromManifest(manifest, source.manifestJson, source);
     const { log } = this.#opts;
-    this.#warmServices(identity);
-    const hostFunctions: Record<string, HostFunction> = buildHostFunctions(identity, this.#deps);
     const module = source.wasm ? await compileWasm(source.wasm) : await loadEngineModule();
     const config: Record<string, string> = { __slug: manifest.slug, manifest: source.manifestJson };
     if (!source.wasm) {
@@ -302,34 +309,17 @@ export class PluginHost {
       warn: (m) => log.plugin(manifest.slug, 'warn', m),
       error: (m) => log.plugin(manifest.slug, 'error', m),
     };
-    // network.fetch: the engine's Http.request reaches Extism's http_request, which the
-    // host serves (allowedHosts on every hop, 10 MiB cap, the running call's deadline).
-    let deadlineAt = 0;
-    const http = this.#http;
-    const kernelOverrides = http
-      ? createHttpKernelOverrides(
-          http,
-          () => ({
-            slug: identity.slug,
-            allowedHosts: manifest.network.allowedHosts,
-            permitted: identity.permissions.has('network.fetch'),
-            deadlineAt,
-          }),
-          log,
-        )
-      : undefined;
-    const instance = await PluginInstance.create({
-      module,
-      config,
-      hostFunctions,
-      kernelOverrides,
-      logger: guestLogger,
-      onCallStart: (exportName) => {
-        const budgetMs = EXPORT_BUDGET_MS[exportName as EngineExport] ?? 5_000;
-        deadlineAt = performance.now() + budgetMs;
-        this.#opts.onCallStart?.(manifest.slug, exportName as EngineExport, budgetMs);
-      },
-    });
+    const instance = this.#opts.instances
+      ? await this.#opts.instances.create({
+          identity,
+          module,
+          config,
+          budgets: EXPORT_BUDGET_MS,
+          runHostCall: buildHostCallRunner(identity, this.#deps),
+          logger: guestLogger,
+          warn: (m) => log.warn(m),
+        })
+      : await this.#instanceHere(identity, module, config, guestLogger);
     const mapper = source.sourceMap ? this.#stackMapper(source.sourceMap, source.sourceMapFile) : null;
     try {
       const probe = new LoadedPlugin({
@@ -385,6 +375,40 @@ export class PluginHost {
     for (const close of this.#closers.splice(0)) close();
     this.kv.close();
     if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
+  }
+
+  /** A plugin's instance in this thread, with its host functions and network.fetch. */
+  async #instanceHere(identity: PluginIdentity, module: WebAssembly.Module, config: Record<string, string>, logger: GuestLogger): Promise<PluginInstance> {
+    this.#warmServices(identity);
+    const { manifest } = identity;
+    // network.fetch: the engine's Http.request reaches Extism's http_request, which the
+    // host serves (allowedHosts on every hop, 10 MiB cap, the running call's deadline).
+    let deadlineAt = 0;
+    const http = this.#http;
+    const kernelOverrides = http
+      ? createHttpKernelOverrides(
+          http,
+          () => ({
+            slug: identity.slug,
+            allowedHosts: manifest.network.allowedHosts,
+            permitted: identity.permissions.has('network.fetch'),
+            deadlineAt,
+          }),
+          this.#opts.log,
+        )
+      : undefined;
+    return PluginInstance.create({
+      module,
+      config,
+      hostFunctions: buildHostFunctions(identity, this.#deps),
+      kernelOverrides,
+      logger,
+      onCallStart: (exportName) => {
+        const budgetMs = EXPORT_BUDGET_MS[exportName as EngineExport] ?? 5_000;
+        deadlineAt = performance.now() + budgetMs;
+        this.#opts.onCallStart?.(manifest.slug, exportName as EngineExport, budgetMs);
+      },
+    });
   }
 
   /**

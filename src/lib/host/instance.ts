@@ -203,6 +203,20 @@ export function classifyEngineError(exportName: string, raw: string): EngineCall
 }
 
 /**
+ * A call that waited `performance.now() - queuedAt` for its instance: the error it fails with
+ * when that spent its whole budget (DESIGN §2.1: waiting counts against the budget), else null.
+ */
+export function waitedPastBudget(exportName: string, queuedAt: number, budgetMs: number | undefined): EngineCallError | null {
+  const waited = performance.now() - queuedAt;
+  if (budgetMs === undefined || waited < budgetMs) return null;
+  return new EngineCallError(
+    'deadline',
+    exportName,
+    `deadline exceeded: ${exportName} waited ${Math.round(waited)} ms for the plugin, past its ${budgetMs} ms budget`,
+  );
+}
+
+/**
  * What a loaded plugin needs of its instance: a PluginInstance in this thread, or a plugin
  * running in a thread of its own (executor/remote-instance.ts). Calls are serialized and
  * reject with an EngineCallError, or a PluginError when the thread had to be ended.
@@ -210,8 +224,10 @@ export function classifyEngineError(exportName: string, raw: string): EngineCall
 export interface PluginRuntime {
   call(exportName: EngineExport | string, input?: string | Uint8Array, context?: unknown, opts?: { budgetMs?: number }): Promise<CallOutput>;
   close(): Promise<void>;
-  /** Bytes of linear memory the instance holds now (0 when not known here). */
+  /** Bytes of linear memory the instance holds now (as of the last call, for one in another thread). */
   readonly memoryBytes: number;
+  /** How many times the wasm instance was thrown away and made again (as of the last call). */
+  readonly recreations: number;
 }
 
 /**
@@ -265,14 +281,8 @@ export class PluginInstance implements PluginRuntime {
     const run = this.#tail.then(() => {
       // Waiting for the instance counts against the call's budget (DESIGN §2.1): a call whose
       // budget is spent before it can start fails without running.
-      const waited = performance.now() - queuedAt;
-      if (opts.budgetMs !== undefined && waited >= opts.budgetMs) {
-        throw new EngineCallError(
-          'deadline',
-          exportName,
-          `deadline exceeded: ${exportName} waited ${Math.round(waited)} ms for the plugin, past its ${opts.budgetMs} ms budget`,
-        );
-      }
+      const late = waitedPastBudget(exportName, queuedAt, opts.budgetMs);
+      if (late) throw late;
       return this.#call(exportName, input, context);
     });
     this.#tail = run.catch(() => undefined);

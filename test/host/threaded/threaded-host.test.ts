@@ -1,6 +1,6 @@
 // serve's execution model: a real PluginHost (engine, Extism, storage) in a worker thread,
-// driven from this thread through ThreadedHost, and its watchdog ending a thread whose plugin
-// never returns. The stuck plugin is a self-contained wasm module without the engine's
+// each plugin in a thread of its own under it, driven from this thread through ThreadedHost,
+// and the watchdog ending the thread of a plugin that never returns. The stuck plugin is a self-contained wasm module without the engine's
 // interrupt handler (stuck-wasm.ts), so nothing inside the call can stop it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -146,7 +146,7 @@ describe('ThreadedHost', () => {
 });
 
 describe('ThreadedHost watchdog', () => {
-  it('ends the thread of a call that never returns, restarts it with the other plugins, and keeps their KV', async () => {
+  it("ends only the thread of a call that never returns: the others answer meanwhile and after, with their KV", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ocp-threaded-'));
     const o = observedHost({ dataDir });
     let ticks = 0;
@@ -157,10 +157,19 @@ describe('ThreadedHost watchdog', () => {
 
       const started = performance.now();
       const inside = o.spinning();
-      const spinning = o.host.call('stuck', 'on_http_request', httpRequest('/spin')).catch((e: unknown) => e);
+      let stuckSettled = false;
+      const spinning = o.host
+        .call('stuck', 'on_http_request', httpRequest('/spin'))
+        .catch((e: unknown) => e)
+        .finally(() => (stuckSettled = true));
       await inside;
-      // issued while the worker is stuck: it waits, and is lost with the thread
-      const waiting = o.host.dispatchChatMessage(chatMessage('darn, waiting')).catch((e: unknown) => e);
+      // issued while that plugin's thread is stuck: answered by the others' threads meanwhile
+      const asked = performance.now();
+      const meanwhile = await o.host.dispatchChatMessage(chatMessage('darn, meanwhile'));
+      const answeredIn = performance.now() - asked;
+      expect(stuckSettled).toBe(false);
+      expect(meanwhile.payload).toMatchObject({ body: '****, meanwhile' });
+      expect(answeredIn).toBeLessThan(HTTP_BUDGET_MS);
       const ticksBefore = ticks;
       const err = await spinning;
       const elapsed = performance.now() - started;
@@ -169,19 +178,18 @@ describe('ThreadedHost watchdog', () => {
       expect(err).toMatchObject({ slug: 'stuck', exportName: 'on_http_request', failure: 'deadline' });
       expect(elapsed).toBeGreaterThanOrEqual(HTTP_BUDGET_MS);
       expect(elapsed).toBeLessThan(HTTP_BUDGET_MS + OVERRUN_GRACE_MS + 2_000);
-      expect(await waiting).toMatchObject({ name: 'PluginError', slug: 'stuck', exportName: 'on_http_request' });
-      // this thread kept running the whole time: ~60 ticks of 100 ms were due
-      expect(ticks - ticksBefore).toBeGreaterThanOrEqual(20);
+      // this thread kept running the whole time
+      expect(ticks - ticksBefore).toBeGreaterThanOrEqual(10);
 
-      await o.host.ready();
       expect(o.events.filter((e) => e.type === 'overrun')).toEqual([
         { type: 'overrun', slug: 'stuck', exportName: 'on_http_request', budgetMs: HTTP_BUDGET_MS, elapsedMs: expect.any(Number) },
       ]);
       expect(o.events).toContainEqual({ type: 'disabled', slug: 'stuck', reason: expect.stringContaining('on_http_request'), by: 'watchdog' });
-      expect(o.events).toContainEqual({ type: 'worker-restarted', after: 'overrun', generation: 2, reloaded: ['keeper', 'masker'], failed: [] });
-      expect(o.host.restarts).toBe(1);
+      // the host thread itself was not restarted: nothing had to be loaded again
+      expect(o.events.filter((e) => e.type === 'worker-restarted')).toEqual([]);
+      expect(o.host.restarts).toBe(0);
 
-      // the others work in the new thread, and KV written before the restart is there
+      // the others go on, with the KV written before
       const report = await o.host.dispatchChatMessage(chatMessage('darn, after'));
       expect(report.payload).toMatchObject({ body: '****, after' });
       await o.host.dispatch('keeper.show', {});

@@ -55,13 +55,13 @@ export class CallBoardWriter {
     this.#bytes = new Uint8Array(memory);
   }
 
-  /** Publishes a call that starts now; returns its ticket for end(). */
-  begin(slug: string, exportName: string, budgetMs: number): number {
+  /** Publishes a call that started at `startedAt` (sharedNow() milliseconds; default now); returns its ticket for end(). */
+  begin(slug: string, exportName: string, budgetMs: number, startedAt = sharedNow()): number {
     const ticket = (this.#tickets = (this.#tickets % 0x7fffffff) + 1);
     const slugBytes = this.#encode(slug, SLUG_MAX);
     const exportBytes = this.#encode(exportName, EXPORT_MAX);
     Atomics.add(this.#i32, SEQ, 1);
-    this.#f64[STARTED_AT] = sharedNow();
+    this.#f64[STARTED_AT] = startedAt;
     this.#f64[BUDGET_MS] = budgetMs;
     this.#bytes.set(slugBytes, SLUG_AT);
     this.#i32[SLUG_LEN] = slugBytes.length;

@@ -8,7 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../../errors.js';
 import type { AuthSessionSink, DevEnv, HostChatMessage } from '../env/index.js';
 import { adoptEngineModule, loadEngineModule } from '../engine-module.js';
+import { ExecutorPool } from '../executor/pool.js';
 import { PluginHost } from '../host.js';
+import { createSqlService, type SqlService } from '../offthread/sql/index.js';
 import type { StrikePath } from '../dispatch/index.js';
 import { ActivityQueue } from './activity-queue.js';
 import { CallBoardWriter } from './call-board.js';
@@ -40,9 +42,32 @@ const activity = new ActivityQueue({
   schedule: (flush) => void setImmediate(flush),
 });
 
-function startHost(): { host: PluginHost; env: DevEnv } | null {
+function startHost(): { host: PluginHost; env: DevEnv; close(): void } | null {
+  let sql: SqlService | null = null;
+  let pool: ExecutorPool | null = null;
   try {
     const env = createWorkerEnv(options.env, (message) => log({ kind: 'info', message }));
+    // The console's view of the databases; each plugin granted storage.sql runs its
+    // statements in its own thread, on the same files (SQLite in WAL mode, busy timeout).
+    sql = createSqlService({ dataDir: options.dataDir ?? null, log: { warn: (message) => log({ kind: 'warn', message }) } });
+    // Each plugin runs in a thread of its own (executor/); this thread keeps its world (the
+    // dispatcher, env, KV, fs, timers) and serves its host calls.
+    pool = new ExecutorPool({
+      sql: { dataDir: options.dataDir ?? null, scratchDir: sql.scratchDir },
+      onServe(slug, exportName, budgetMs, startedAt) {
+        // a host function stuck here holds every plugin: the main thread's watchdog sees it on this board
+        const ticket = board.begin(slug, exportName, budgetMs, startedAt);
+        return () => board.end(ticket);
+      },
+      onOverrun: ({ slug, exportName, budgetMs, elapsedMs }) => {
+        post({ kind: 'plugin-overrun', slug, exportName, budgetMs, elapsedMs });
+        putOut(slug);
+      },
+      onCrashed: (slug, message, exportName) => {
+        post({ kind: 'plugin-crashed', slug, message, ...(exportName ? { exportName } : {}) });
+        putOut(slug);
+      },
+    });
     const made = new PluginHost({
       env,
       log: {
@@ -52,16 +77,28 @@ function startHost(): { host: PluginHost; env: DevEnv } | null {
       dataDir: options.dataDir,
       tick: options.tick,
       cwd: options.cwd,
-      onCallStart(slug, exportName, budgetMs) {
-        const ticket = board.begin(slug, exportName, budgetMs);
-        // the export runs synchronously from here on: this runs once it has returned
-        queueMicrotask(() => board.end(ticket));
-      },
+      sql,
+      instances: pool,
       onActivity: (event) => activity.push(event),
     });
     made.onPluginDisabled((slug, reason) => post({ kind: 'disabled', slug, reason }));
-    return { host: made, env };
+    const services = { sql, pool };
+    // the watchdog ended its thread: it gets no more work (its storage stays) until loaded again
+    const putOut = (slug: string) => {
+      const plugin = made.plugin(slug);
+      if (plugin) void made.unload(plugin).catch(() => undefined);
+    };
+    return {
+      host: made,
+      env,
+      close() {
+        services.pool.close();
+        services.sql.close();
+      },
+    };
   } catch (err) {
+    pool?.close();
+    sql?.close();
     // said as an error of the taxonomy; an uncaught throw would reach the main thread as a bare crash
     post({ kind: 'boot-failed', error: toWireError(err) });
     return null;
@@ -77,7 +114,7 @@ const STRIKE_PATH: Record<CallableExport, StrikePath> = {
   on_page_scripts: 'content',
 };
 
-async function handle(host: PluginHost, env: DevEnv, request: HostRequest): Promise<unknown> {
+async function handle({ host, env, close }: NonNullable<typeof started>, request: HostRequest): Promise<unknown> {
   switch (request.op) {
     case 'load': {
       const source = fromWireSource(request.source);
@@ -123,6 +160,7 @@ async function handle(host: PluginHost, env: DevEnv, request: HostRequest): Prom
       return inspect(host, env, request.query);
     case 'close':
       await host.close();
+      close();
       return null;
   }
 }
@@ -157,7 +195,6 @@ async function call(host: PluginHost, slug: string, exportName: CallableExport, 
 
 const started = startHost();
 if (started) {
-  const { host, env } = started;
   port.on('message', async (message: MainMessage) => {
     if (message.op === 'activity-ack') {
       activity.acknowledge();
@@ -165,7 +202,7 @@ if (started) {
     }
     const { id, ...request } = message as Envelope;
     try {
-      const value = await handle(host, env, request as HostRequest);
+      const value = await handle(started, request as HostRequest);
       // what the request set off goes out before its answer, when the main thread has room for it
       activity.flush();
       post({ kind: 'result', id, ok: true, value });

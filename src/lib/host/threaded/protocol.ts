@@ -142,6 +142,13 @@ export type WorkerMessage =
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: WireError }
   | { kind: 'log'; line: HostLogLine }
+  /**
+   * A plugin's call ran past its budget by more than OVERRUN_GRACE_MS: the host thread's
+   * watchdog ended that plugin's thread and unloaded it (sent before the calls it owed fail).
+   */
+  | { kind: 'plugin-overrun'; slug: string; exportName: string; budgetMs: number; elapsedMs: number }
+  /** A plugin's thread died by itself: unloaded; exportName when a call was running. */
+  | { kind: 'plugin-crashed'; slug: string; message: string; exportName?: string }
   /** Strikes disabled a plugin (it stays loaded, gets no work). */
   | { kind: 'disabled'; slug: string; reason: string }
   /** The engine this worker compiled, for the next workers (engine-share.ts). */

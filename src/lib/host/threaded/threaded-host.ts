@@ -13,8 +13,9 @@ import { guardObserver, type ActivityObserver, type HostActivity } from '../acti
 import type { ChatDispatchReport, DispatchReport } from '../dispatch/index.js';
 import { newSessionSecret, type EnvSeed, type HostChatMessage } from '../env/index.js';
 import type { PluginSource } from '../host.js';
-import { sharedNow, type RunningCall } from './call-board.js';
+import type { RunningCall } from './call-board.js';
 import { Generation } from './generation.js';
+import { overrunError, overrunMs, WATCHDOG_INTERVAL_MS } from './watchdog.js';
 import {
   SQL_ROWS_DEFAULT_LIMIT,
   type ChatLog,
@@ -40,10 +41,7 @@ import type {
 import { fromWireReport } from './wire-errors.js';
 import { toWireSource } from './wire-source.js';
 
-/** How far past its budget a call may run before its thread is ended (DESIGN §2.1: "more than a second"). */
-export const OVERRUN_GRACE_MS = 1_000;
-/** How often the watchdog reads the call board. */
-export const WATCHDOG_INTERVAL_MS = 200;
+export { OVERRUN_GRACE_MS, WATCHDOG_INTERVAL_MS } from './watchdog.js';
 /** How long close() lets the worker close its plugins and storage before ending the thread. */
 export const CLOSE_WAIT_MS = 2_000;
 /** Crashes that no plugin call explains, within CRASH_WINDOW_MS, before the host stops restarting. */
@@ -373,6 +371,16 @@ export class ThreadedHost {
   #onMessage(message: WorkerMessage): void {
     if (message.kind === 'log') this.#options.onLog?.(message.line);
     else if (message.kind === 'disabled') this.#disable(message.slug, message.reason, 'strikes');
+    else if (message.kind === 'plugin-overrun') {
+      // only that plugin's thread was ended: the host thread and the other plugins carry on
+      const { slug, exportName, budgetMs, elapsedMs } = message;
+      this.#emit({ type: 'overrun', slug, exportName, budgetMs, elapsedMs });
+      this.#disable(slug, `${exportName}() ran past its ${budgetMs} ms budget and its thread was ended`, 'watchdog');
+    } else if (message.kind === 'plugin-crashed') {
+      const { slug, exportName } = message;
+      this.#emit({ type: 'crashed', message: message.message, slug, ...(exportName ? { exportName } : {}) });
+      this.#disable(slug, `its thread died${exportName ? ` during its ${exportName}()` : ''}: ${message.message}`, 'crash');
+    }
   }
 
   #disable(slug: string, reason: string, by: 'strikes' | 'watchdog' | 'crash' | 'reload'): void {
@@ -394,28 +402,14 @@ export class ThreadedHost {
     const gen = this.#gen;
     if (this.#closed || !gen.alive || !gen.hasBooted) return;
     const running = gen.board.read();
-    if (!running) return;
-    const elapsedMs = sharedNow() - running.startedAt;
-    if (elapsedMs > running.budgetMs + OVERRUN_GRACE_MS) this.#overrun(gen, running, Math.round(elapsedMs));
+    const elapsedMs = overrunMs(running);
+    if (running && elapsedMs !== null) this.#overrun(gen, running, elapsedMs);
   }
 
   #overrun(gen: Generation, running: RunningCall, elapsedMs: number): void {
     const { slug, exportName, budgetMs } = running;
     this.#emit({ type: 'overrun', slug, exportName, budgetMs, elapsedMs });
-    const error = new PluginError(
-      `${slug}: ${exportName}() was still running ${elapsedMs} ms after it started, past its ${budgetMs} ms budget; ` +
-        'the host thread running it was ended and the plugin unloaded',
-      {
-        slug,
-        exportName,
-        failure: 'deadline',
-        nextSteps: [
-          `Keep ${exportName} under its budget: move slow work to owncast.timer or split it up.`,
-          'A self-contained plugin.wasm from another toolchain cannot be stopped inside the call; build it with owncast-plugin.',
-          'Load the plugin again once it is fixed.',
-        ],
-      },
-    );
+    const error = overrunError(running, elapsedMs, 'the host thread running it was ended and the plugin unloaded');
     this.#replace(gen, error, { slug, reason: `${exportName}() ran past its ${budgetMs} ms budget and its thread was ended`, by: 'watchdog' }, 'overrun');
   }
 

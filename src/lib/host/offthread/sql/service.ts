@@ -22,6 +22,12 @@ export interface SqlServiceOptions {
    * they survive the helper process being killed, which an in-memory one would not).
    */
   dataDir: string | null;
+  /**
+   * With dataDir null: where the throwaway databases go, owned by the caller (another
+   * service's scratchDir, so that two services see the same databases). Default: a private
+   * temp directory.
+   */
+  scratchDir?: string;
   /** Per call, including the wait for the helper. Default 2000 (production). */
   timeoutMs?: number;
   /** Where the host's own trouble goes (the helper failed to start, crashed, or was killed). */
@@ -38,6 +44,8 @@ export interface SqlInspector {
 }
 
 export interface SqlService extends SqlInspector {
+  /** Where the throwaway databases are (dataDir null), else null. */
+  readonly scratchDir: string | null;
   /** owncast_sql_exec: the plugin's request JSON in, SQLExecResult JSON out. Never throws. */
   exec(slug: string, requestJson: string): string;
   /** owncast_sql_query: the plugin's request JSON in, SQLQueryResult JSON out. Never throws. */
@@ -72,8 +80,9 @@ const errorJson = (message: string) => `{"error":${goJsonString(message)}}`;
 
 export function createSqlService(opts: SqlServiceOptions): SqlService {
   const timeoutMs = opts.timeoutMs ?? SQL_CALL_TIMEOUT_MS;
-  const scratchDir = opts.dataDir === null ? mkdtempSync(join(tmpdir(), 'owncast-plugin-sql-')) : null;
-  if (scratchDir) trackScratch(scratchDir);
+  const ownScratch = opts.dataDir === null && opts.scratchDir === undefined;
+  const scratchDir = opts.dataDir !== null ? null : (opts.scratchDir ?? mkdtempSync(join(tmpdir(), 'owncast-plugin-sql-')));
+  if (ownScratch && scratchDir) trackScratch(scratchDir);
   const data: SqlBrokerData = {
     child: libModule('host/offthread/sql/child'),
     config: { dataDir: opts.dataDir, scratchDir, timeoutMs },
@@ -110,6 +119,7 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
   };
 
   return {
+    scratchDir,
     inspect,
     exec: (slug, requestJson) => run('exec', slug, requestJson),
     query: (slug, requestJson) => run('query', slug, requestJson),
@@ -121,7 +131,7 @@ export function createSqlService(opts: SqlServiceOptions): SqlService {
       if (closed) return;
       closed = true;
       worker.close();
-      if (scratchDir) removeScratch(scratchDir);
+      if (ownScratch && scratchDir) removeScratch(scratchDir);
     },
   };
 }

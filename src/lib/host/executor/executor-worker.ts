@@ -1,0 +1,141 @@
+// One plugin's executor: its wasm instance in a thread of its own, so that a plugin that holds
+// its thread (a 5 s HTTP handler, a slow upstream, a module without the engine's interrupt)
+// delays only its own calls. The plugin's world is not here: every host function is a
+// synchronous call to the coordinator (the host thread with the dispatcher, env and storage),
+// which answers with the real implementation while this thread blocks. What blocks by design
+// runs here instead, so it never holds the coordinator: outbound HTTP (network.fetch, up to
+// the call's deadline) and storage.sql (up to its 2 s timeout).
+
+import { parentPort, workerData } from 'node:worker_threads';
+
+import { hostFunctionSpecs } from '../../engine/host-functions.js';
+import { createHostCallRunner, readHostArgs, storeHostAnswer, type HostAnswer, type HostArg } from '../host-functions.js';
+import { sqlFunctions } from '../functions/sql.js';
+import { EngineCallError, PluginInstance, type GuestLogger, type HostFunction } from '../instance.js';
+import { createHttpKernelOverrides, createHttpService } from '../offthread/http/index.js';
+import { createSqlService, type SqlService } from '../offthread/sql/index.js';
+import { waitForSyncAnswer } from '../offthread/sync-protocol.js';
+import { CallBoardWriter } from '../threaded/call-board.js';
+import type { PluginIdentity } from '../types.js';
+import type { ExecutorData, ExecutorMessage, ExecutorRequest, WireEngineError } from './protocol.js';
+
+const data = workerData as ExecutorData;
+const { slug, port } = data;
+const state = new Int32Array(data.state);
+const board = new CallBoardWriter(data.callBoard);
+const permissions: ReadonlySet<string> = new Set(data.permissions);
+const send = (message: ExecutorMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const warn = (message: string) => send({ kind: 'warn', message });
+
+let seq = 0;
+/** A host function run by the coordinator; this thread waits for the answer. */
+function remote(name: string, args: HostArg[]): HostAnswer | null {
+  const id = ++seq;
+  send({ kind: 'host', id, name, args });
+  // No limit: a coordinator that never answers is stuck itself, and its own watchdog (the
+  // main thread's) ends it, and this thread with it.
+  const answer = waitForSyncAnswer<HostAnswer>(port, state, id, Infinity);
+  return answer.ok ? answer.value : null;
+}
+
+/** storage.sql for a plugin granted it: run here, so a 2 s statement holds only this thread. */
+const LOCAL_SQL = new Set(['owncast_sql_exec', 'owncast_sql_query']);
+
+function hostFunctions(sql: SqlService | null): Record<string, HostFunction> {
+  const local = sql
+    ? createHostCallRunner({
+        // storage.sql reads only the caller's slug and permissions
+        caller: { slug, permissions } as PluginIdentity,
+        implementations: sqlFunctions({ sql }),
+        onError: (fn, err) => warn(`${fn.name}: the host failed while serving plugin "${slug}": ${err instanceof Error ? err.message : String(err)}`),
+      })
+    : null;
+  const functions: Record<string, HostFunction> = {};
+  for (const spec of hostFunctionSpecs()) {
+    const { name } = spec;
+    const nothing = spec.result === null ? undefined : 0n;
+    const run = local && LOCAL_SQL.has(name) ? local : remote;
+    functions[name] = (mem, ...raw) => storeHostAnswer(mem, run(name, readHostArgs(mem, spec, raw)) ?? nothing);
+  }
+  return functions;
+}
+
+async function start(): Promise<{ instance: PluginInstance; close(): void }> {
+  const sql = data.sql && permissions.has('storage.sql') ? createSqlService({ dataDir: data.sql.dataDir, scratchDir: data.sql.scratchDir ?? undefined, log: { warn } }) : null;
+  // Started on first request only; a plugin without network.fetch is refused before that.
+  const http = createHttpService({ log: { warn } });
+  const closeServices = () => {
+    sql?.close();
+    http.close();
+  };
+  try {
+    // Pay the services' start-up now, not inside the plugin's first call (host.ts #warmServices).
+    if (sql) sql.query(slug, '{"sql":"SELECT 1"}');
+    if (permissions.has('network.fetch')) http.warm();
+    let deadlineAt = 0;
+    const kernelOverrides = createHttpKernelOverrides(
+      http,
+      () => ({ slug, allowedHosts: data.allowedHosts, permitted: permissions.has('network.fetch'), deadlineAt }),
+      { warn },
+    );
+    const log =
+      (level: keyof GuestLogger) =>
+      (message: string): void =>
+        send({ kind: 'log', level, message });
+    const instance = await PluginInstance.create({
+      module: data.module,
+      config: data.config,
+      hostFunctions: hostFunctions(sql),
+      kernelOverrides,
+      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+      onCallStart(exportName) {
+        const budgetMs = data.budgets[exportName] ?? 5_000;
+        deadlineAt = performance.now() + budgetMs;
+        const ticket = board.begin(slug, exportName, budgetMs);
+        // the export runs synchronously from here on: this runs once it has returned
+        queueMicrotask(() => board.end(ticket));
+      },
+    });
+    return { instance, close: closeServices };
+  } catch (err) {
+    closeServices();
+    throw err;
+  }
+}
+
+function wireError(err: unknown, exportName: string): WireEngineError {
+  if (err instanceof EngineCallError) {
+    return { kind: err.kind, exportName: err.exportName, message: err.message, ...(err.pluginStack ? { pluginStack: err.pluginStack } : {}) };
+  }
+  return { kind: 'error', exportName, message: err instanceof Error ? err.message : String(err) };
+}
+
+/** A buffer the message may move rather than copy: only a whole one of its own. */
+function movable(bytes: Uint8Array | null): ArrayBuffer[] {
+  return bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
+}
+
+try {
+  const { instance, close } = await start();
+  parentPort!.on('message', async (request: ExecutorRequest) => {
+    if (request.op === 'close') {
+      await instance.close();
+      close();
+      send({ kind: 'closed' });
+      port.close();
+      parentPort!.close();
+      return;
+    }
+    const { id, exportName, input } = request;
+    try {
+      const out = await instance.call(exportName, input);
+      send({ kind: 'result', id, ok: true, bytes: out.bytes, memoryBytes: instance.memoryBytes, recreations: instance.recreations }, movable(out.bytes));
+    } catch (err) {
+      send({ kind: 'result', id, ok: false, error: wireError(err, exportName), memoryBytes: instance.memoryBytes, recreations: instance.recreations });
+    }
+  });
+  send({ kind: 'ready' });
+} catch (err) {
+  send({ kind: 'boot-failed', message: err instanceof Error ? err.message : String(err) });
+  port.close();
+}
