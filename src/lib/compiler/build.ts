@@ -1,4 +1,4 @@
-import {mkdir, rm, stat, writeFile} from 'node:fs/promises'
+import {mkdir, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {loadEsbuild} from '../cjs.js'
 import {formatLocation} from '../cli/render-error.js'
@@ -14,6 +14,7 @@ import {SDK_MODULE, sandboxPlugin} from './sandbox-plugin.js'
 import {findModuleCalls} from './scan.js'
 import {checkOnServer, type DaemonOptions, startServer} from './typecheck-daemon.js'
 import {currentTypecheckStamp, writeTypecheckStamp} from './typecheck-stamp.js'
+import {sweepPartials, writeFileAtomic} from '../atomic-write.js'
 import {stampComment} from '../version.js'
 import type {buildPluginWasm as buildPluginWasmType, PluginWasmResult} from '../engine/plugin-wasm.js'
 import {
@@ -238,7 +239,8 @@ async function loadWasmBuilder(): Promise<typeof buildPluginWasmType> {
 }
 
 async function writeOutput(ctx: Context, file: string, data: string | Uint8Array, kind: BuiltFile['kind']): Promise<BuiltFile> {
-  await writeFile(file, data)
+  // whole or not at all: a build killed mid-write (serve's start-up build, a watch rebuild) leaves the previous output
+  writeFileAtomic(file, data)
   const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
   return {path: file, displayPath: displayPath(ctx, file), bytes, kind}
 }
@@ -356,6 +358,7 @@ export async function buildPlugin(ctx: Context, options: BuildOptions): Promise<
 
   // Everything is built before anything is written: a failed build leaves the old output alone.
   await mkdir(outDir, {recursive: true})
+  sweepPartials(outDir) // left by builds killed mid-write
   const files = [
     await writeOutput(ctx, scriptFile, bundle.script, 'script'),
     await writeOutput(ctx, `${scriptFile}.map`, bundle.map, 'sourcemap'),

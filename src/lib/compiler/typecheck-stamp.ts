@@ -1,8 +1,10 @@
 import {createHash} from 'node:crypto'
 import {readdirSync, readFileSync} from 'node:fs'
-import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import path from 'node:path'
+
+import {writeFileAtomic} from '../atomic-write.js'
 
 /**
  * What a clean type check depended on, so that the next build of an unchanged project can tell
@@ -92,7 +94,7 @@ export async function writeTypecheckStamp(
     dirs: Object.fromEntries(watchedDirs(project.dir, project.outDir, inputs).map((d) => [d, listingHash(d)])),
   }
   await mkdir(path.dirname(file), {recursive: true})
-  await writeFile(file, JSON.stringify(stamp))
+  writeFileAtomic(file, JSON.stringify(stamp))
 }
 
 /**

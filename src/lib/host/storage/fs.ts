@@ -1,22 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  renameSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+
+import { sweepPartials, writeFileAtomic } from '../../atomic-write.js';
+
+export { PARTIAL_PREFIX } from '../../atomic-write.js';
 
 /** production's {ok, error?} result of fs.write / fs.delete. */
 export interface FsResult {
@@ -183,7 +170,7 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
         }
         if (!swept) {
           swept = true;
-          sweepPartials(base);
+          sweepPartials(base, { recursive: true });
         }
         used ??= computeUsage();
         const after = used - previous + data.byteLength;
@@ -195,7 +182,8 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
         }
         // Only directories below the last existing (already checked) component are created.
         mkdirSync(dirname(target.path), { recursive: true });
-        writeWhole(target.path, data);
+        // whole or not at all: a kill mid-write leaves the previous content and a partial file
+        writeFileAtomic(target.path, data, 0o644);
         used = after;
         return { ok: true };
       } catch (err) {
@@ -316,65 +304,6 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
       }
     },
   };
-}
-
-/**
- * A write in progress goes to a file of this name beside its destination (the pid of the
- * writing process, then random hex) and is renamed over the destination when complete.
- */
-export const PARTIAL_PREFIX = '.owncast-partial-';
-const PARTIAL = /^\.owncast-partial-(\d+)-[0-9a-f]{12}$/;
-
-/**
- * Writes `data` to `path` whole or not at all: into a new file beside it, renamed over it when
- * complete. A process killed mid-write leaves the previous content (or no file) and a partial
- * file that sweepPartials removes later, never a truncated destination.
- */
-function writeWhole(path: string, data: Uint8Array): void {
-  const partial = join(dirname(path), `${PARTIAL_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
-  const fd = openSync(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o644);
-  try {
-    try {
-      let offset = 0;
-      while (offset < data.byteLength) offset += writeSync(fd, data, offset, data.byteLength - offset);
-    } finally {
-      closeSync(fd);
-    }
-    // rename replaces a symlink planted at `path` meanwhile instead of following it
-    renameSync(partial, path);
-  } catch (err) {
-    try {
-      unlinkSync(partial);
-    } catch {
-      // already gone
-    }
-    throw err;
-  }
-}
-
-/** Removes the partial files under `dir` left by processes that no longer run (a kill mid-write). */
-function sweepPartials(dir: string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) sweepPartials(full);
-    else if (entry.isFile() && PARTIAL.test(entry.name) && !processRuns(Number(PARTIAL.exec(entry.name)![1]))) {
-      try {
-        unlinkSync(full);
-      } catch {
-        // someone else swept it
-      }
-    }
-  }
-}
-
-function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isCode(err, 'EPERM');
-  }
 }
 
 /** The clean segments of a plugin-supplied path, or a Refused error saying what is wrong. */
