@@ -107,6 +107,7 @@ async function main(config: ServerConfig): Promise<void> {
           queue = queue.then(async () => {
             const answer = await handle(line, (checker) => (last = checker), () => last)
             if (!connection.destroyed) connection.write(`${JSON.stringify(answer)}\n`)
+            touch() // idle from the end of the last piece of work
           })
         },
         () => connection.destroy(),
@@ -115,6 +116,7 @@ async function main(config: ServerConfig): Promise<void> {
   })
 
   const touch = () => {
+    if (stopping) return
     if (idle) clearTimeout(idle)
     idle = setTimeout(() => stop(`idle for ${config.idleMs} ms`), config.idleMs)
   }
@@ -232,6 +234,7 @@ async function main(config: ServerConfig): Promise<void> {
         log(`warming ${request.dir} failed: ${error instanceof Error ? error.message : String(error)}`)
       }
     }
+    touch()
   })
 }
 
