@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createFsSandbox, FS_QUOTA_BYTES, type FsOp } from '../../../src/lib/host/storage/fs.js';
+import { createFsSandbox, FS_QUOTA_BYTES, PARTIAL_PREFIX, type FsOp } from '../../../src/lib/host/storage/fs.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -165,6 +166,51 @@ describe('createFsSandbox', () => {
     const fs = sandbox(100);
     expect(fs.write('new.bin', new Uint8Array(20))).toMatchObject({ ok: false });
     expect(fs.write('new.bin', new Uint8Array(10))).toEqual({ ok: true });
+  });
+
+  it('never shows the plugin a partial file of a write cut short, nor lets it name one', async () => {
+    // what kills mid-write leave: a dead writer's partial files, at the root and in a directory,
+    // and one of a writer that still runs (this process: it is a write in progress for the sweep)
+    const gone = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', '0']);
+      child.on('close', () => resolve(child.pid!));
+    });
+    const dead = `${PARTIAL_PREFIX}${gone}-0123456789ab`;
+    const live = `${PARTIAL_PREFIX}${process.pid}-ba9876543210`;
+    mkdirSync(join(root, 'notes'), { recursive: true });
+    mkdirSync(join(root, 'empty'));
+    writeFileSync(join(root, 'notes', 'a.txt'), 'kept');
+    for (const [where, name] of [['', dead], ['', live], ['notes', dead], ['empty', dead]] as const) {
+      writeFileSync(join(root, where, name), 'half a write');
+    }
+    const fs = sandbox();
+    expect(fs.list('')).toEqual(['empty', 'notes']);
+    expect(fs.list('notes')).toEqual(['a.txt']);
+    expect(fs.list('empty')).toEqual([]);
+    expect(fs.tree(100).entries.map((e) => e.path)).toEqual(['empty', 'notes', 'notes/a.txt']);
+
+    // the reserved names cannot be read, checked, written, deleted or walked through
+    const reserved = [dead, `notes/${dead}`, live, `${PARTIAL_PREFIX}mine.txt`, `${PARTIAL_PREFIX}dir/x.txt`];
+    for (const path of reserved) {
+      expect(fs.read(path), path).toBeNull();
+      expect(fs.exists(path), path).toBe(false);
+      expect(fs.write(path, bytes('x')), path).toMatchObject({ ok: false, error: expect.stringMatching(/reserved/) });
+      expect(fs.delete(path), path).toMatchObject({ ok: false, error: expect.stringMatching(/reserved/) });
+    }
+    expect(() => fs.peek(dead, 10)).toThrow(/reserved/);
+    expect(refused.filter((r) => r.op === 'write').map((r) => r.path)).toEqual(reserved);
+    expect(existsSync(join(root, `${PARTIAL_PREFIX}mine.txt`))).toBe(false);
+
+    // a directory that looks empty is deleted even with a dead writer's leftover in it
+    expect(fs.delete('empty')).toEqual({ ok: true });
+    expect(existsSync(join(root, 'empty'))).toBe(false);
+    // the first write sweeps the dead writer's leftovers; the live one stays, still hidden
+    expect(fs.write('notes/b.txt', bytes('b'))).toEqual({ ok: true });
+    expect(existsSync(join(root, dead))).toBe(false);
+    expect(existsSync(join(root, 'notes', dead))).toBe(false);
+    expect(existsSync(join(root, live))).toBe(true);
+    expect(fs.list('')).toEqual(['notes']);
+    expect(fs.list('notes')).toEqual(['a.txt', 'b.txt']);
   });
 
   it('defaults to the production 256 MiB quota', () => {

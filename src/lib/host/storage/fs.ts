@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 
-import { sweepPartials, writeFileAtomic } from '../../atomic-write.js';
+import { isPartialName, PARTIAL_PREFIX, sweepPartials, writeFileAtomic } from '../../atomic-write.js';
 
 export { PARTIAL_PREFIX } from '../../atomic-write.js';
 
@@ -203,8 +203,11 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
         if (!base) return [];
         const target = resolve(base, segments);
         if (!target.exists) return [];
-        // readdir sorts nothing; production (Go os.ReadDir) returns names sorted.
-        return readdirSync(target.path).sort();
+        // readdir sorts nothing; production (Go os.ReadDir) returns names sorted. A write in
+        // progress (or cut short by a kill) is not the plugin's file.
+        return readdirSync(target.path)
+          .filter((name) => !isPartialName(name))
+          .sort();
       } catch (err) {
         return refuse('list', dir, err);
       }
@@ -227,7 +230,11 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
           info = null;
         }
         if (!info) return { ok: false, error: `${path}: no such file or directory` };
-        if (info.isDirectory()) rmdirSync(entry);
+        if (info.isDirectory()) {
+          // a directory that looks empty to the plugin may hold a dead writer's partial file
+          sweepPartials(entry);
+          rmdirSync(entry);
+        }
         else unlinkSync(entry);
         if (used !== null && info.isFile()) used -= info.size;
         return { ok: true };
@@ -263,6 +270,7 @@ export function createFsSandbox(root: string, options: FsSandboxOptions = {}): F
       if (!base) return { entries, truncated: false };
       const walk = (dir: string, prefix: string): boolean => {
         for (const name of readdirSync(dir).sort()) {
+          if (isPartialName(name)) continue;
           if (entries.length >= maxEntries) return false;
           const full = join(dir, name);
           const info = lstatSync(full);
@@ -313,6 +321,7 @@ function parsePath(path: string, allowRoot: boolean): string[] {
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) throw new Refused('path must be relative to the plugin storage');
   const segments = path.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) throw new Refused('path must not contain ".."');
+  if (segments.some(isPartialName)) throw new Refused(`names starting with "${PARTIAL_PREFIX}" are reserved for writes in progress`);
   if (segments.length === 0 && !allowRoot) throw new Refused('path is empty');
   return segments;
 }
