@@ -249,9 +249,13 @@ export function startServer(options: DaemonOptions, warm: CheckRequest[]): void 
   const paths = serverPaths(options.cacheDir, key)
   const {socket} = paths
   const config: ServerConfig = {socket, pidFile: paths.pidFile, key, idleMs: options.idleMs ?? DEFAULT_IDLE_MS, warm}
-  let log: number | 'ignore' = 'ignore'
   try {
     ensureServerDirs(paths)
+  } catch {
+    return // a cache it cannot write to: it could not listen either
+  }
+  let log: number | 'ignore' = 'ignore'
+  try {
     const file = paths.log
     const big = (statSync(file, {throwIfNoEntry: false})?.size ?? 0) > MAX_LOG_BYTES
     log = openSync(file, big ? 'w' : 'a')
