@@ -1,4 +1,4 @@
-import {type JsonNode, pointerToken, toPlainValue} from './json.js'
+import {goFoldKey, type JsonNode, pointerToken, toPlainValue} from './json.js'
 import type {Manifest} from './types.js'
 
 /**
@@ -296,7 +296,7 @@ export function decodeManifest(root: JsonNode): DecodeResult {
         const names = Object.keys(schema.fields)
         const seen = new Set<string>()
         for (const m of node.members) {
-          const field = names.find((n) => n === m.key) ?? names.find((n) => goFold(n) === goFold(m.key))
+          const field = names.find((n) => n === m.key) ?? names.find((n) => goFoldKey(n) === goFoldKey(m.key))
           const memberPointer = `${pointer}/${pointerToken(m.key)}`
           if (field === undefined) {
             // Editors' schema reference (the files `new` writes carry one): the host ignores it, and so do we.
@@ -357,15 +357,6 @@ function lastWins<T extends {key: string}>(members: T[]): T[] {
 /** An interface{} value: null is nil (undefined), at any depth. */
 function plain(node: JsonNode): unknown {
   return toPlainValue(node, undefined)
-}
-
-/**
- * A key folded as Go's encoding/json compares keys with field names (bytes.EqualFold): the
- * only non-ASCII letters that fold to ASCII ones are LONG S (s) and KELVIN SIGN (k, which
- * toLowerCase already maps).
- */
-function goFold(key: string): string {
-  return key.replace(/\u017f/g, 's').toLowerCase()
 }
 
 function zeroOf(schema: Schema): unknown {

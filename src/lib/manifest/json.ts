@@ -281,6 +281,18 @@ export function parseJson(text: string): JsonNode {
   }
 }
 
+/**
+ * An object key folded as Go's encoding/json matches it with a struct field after an exact miss
+ * (Unicode simple case folding, bytes.EqualFold): compare `goFoldKey(key)` with the field name in
+ * lower case. Field names are ASCII, and the only other letters that fold to ASCII ones are LONG S
+ * (U+017F, an s) and KELVIN SIGN (U+212A, a k); every other key folds to no field name. One fold
+ * for everything decoded as Go does: manifests, host-function arguments (host/functions/wire.ts),
+ * SQL requests (host/offthread/sql/request.ts).
+ */
+export function goFoldKey(key: string): string {
+  return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase()
+}
+
 /** Escapes one reference token of a JSON pointer (RFC 6901). */
 export function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1')

@@ -91,4 +91,23 @@ describe('wire encoding (Go json.Marshal of the production structs)', () => {
     expect(decode('', { struct: WIRE.GrantSessionRequest })).toEqual({ ok: false, error: 'unexpected end of JSON input' });
     expect(decode('{} x', { struct: WIRE.GrantSessionRequest })).toEqual({ ok: false, error: "invalid character 'x' after top-level value" });
   });
+
+  it('folds keys as Go does (simple case folding): ſ (U+017F) is an s and K (U+212A, Kelvin) a k, and nothing else folds into a field', () => {
+    expect(decode('{"\u017fcope\u017f":["MODERATOR"],"authId":"a"}', { struct: WIRE.UserRegisterRequest })).toEqual({
+      ok: true,
+      value: { scopes: ['MODERATOR'], authId: 'a' },
+    });
+    expect(decode('{"AUTHID":"x","\u017fCOPES":["A"]}', { struct: WIRE.UserRegisterRequest })).toEqual({ ok: true, value: { authId: 'x', scopes: ['A'] } });
+    expect(decode('{"type":"t","body":"b","LIN\u212a":"https://x"}', { struct: WIRE.FediversePayload })).toEqual({
+      ok: true,
+      value: { type: 't', body: 'b', link: 'https://x' },
+    });
+    // the type error names the field the folded key matched
+    expect(decode('{"ttl":1,"u\u017ferId":5}', { struct: WIRE.GrantSessionRequest })).toEqual({
+      ok: false,
+      error: 'json: cannot unmarshal number into Go struct field GrantSessionRequest.userId of type string',
+    });
+    // look-alikes that fold to no ASCII letter are other keys: ignored
+    expect(decode('{"\u0455copes":["A"],"aut\u04bbId":"a","\u0130d":"x"}', { struct: WIRE.UserRegisterRequest })).toEqual({ ok: true, value: {} });
+  });
 });

@@ -4,7 +4,7 @@
 // leaves the zero value, a wrong type is an error with Go's wording), so a plugin sees the
 // same bytes and the same failures it would see on a real Owncast.
 
-import { JsonSyntaxError, parseJson, type JsonNode } from '../../manifest/json.js';
+import { goFoldKey, JsonSyntaxError, parseJson, type JsonNode } from '../../manifest/json.js';
 
 type Scalar = 'string' | 'int' | 'int64' | 'uint64' | 'bool';
 export type WireType =
@@ -293,7 +293,7 @@ function decodeNode(node: JsonNode, type: WireType, where: string | undefined, e
   const out: Record<string, unknown> = {};
   for (const member of node.members) {
     const field =
-      spec.fields.find((x) => x.name === member.key) ?? spec.fields.find((x) => x.name.toLowerCase() === member.key.toLowerCase());
+      spec.fields.find((x) => x.name === member.key) ?? spec.fields.find((x) => x.name.toLowerCase() === goFoldKey(member.key));
     if (!field) continue;
     const v = decodeNode(member.value, field.type, `Go struct field ${spec.name}.${field.name}`, errors);
     // null (and a value of the wrong type) leaves the field as it was, as in Go

@@ -293,11 +293,6 @@ export function goToLower(s: string): string {
   return out;
 }
 
-/** Key matching as encoding/json does it after an exact miss: case-insensitive, with ſ ~ s and K ~ k. */
-export function goFoldKey(s: string): string {
-  return s.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
-}
-
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

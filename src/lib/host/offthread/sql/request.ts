@@ -2,8 +2,9 @@
 // (size, JSON, trailing data, empty statement, deny list, maxRows, parameter count,
 // parameter types), with its messages, before anything reaches SQLite.
 
+import { goFoldKey } from '../../../manifest/json.js';
 import { deniedSqlReason } from './deny.js';
-import { decodeFirstGoJson, goFoldKey, goTrimSpace, GoJsonSyntaxError, hasTrailingData, wellFormed, type GoJson } from './go-json.js';
+import { decodeFirstGoJson, goTrimSpace, GoJsonSyntaxError, hasTrailingData, wellFormed, type GoJson } from './go-json.js';
 import { MAX_SQL_PARAMS, MAX_SQL_REQUEST_BYTES, MAX_SQL_ROWS } from './limits.js';
 
 /**
