@@ -28,6 +28,11 @@ const send = (message: ExecutorMessage, transfer: ArrayBuffer[] = []) => port.po
 const warn = (message: string) => send({ kind: 'warn', message });
 
 let seq = 0;
+/** Host calls posted without waiting since the coordinator last answered one. */
+let unanswered = 0;
+/** Posted host calls allowed before this thread waits for the coordinator to catch up. */
+const MAX_UNANSWERED = 256;
+
 /** A host function run by the coordinator; this thread waits for the answer. */
 function remote(name: string, args: HostArg[]): HostAnswer | null {
   const id = ++seq;
@@ -35,7 +40,22 @@ function remote(name: string, args: HostArg[]): HostAnswer | null {
   // No limit: a coordinator that never answers is stuck itself, and its own watchdog (the
   // main thread's) ends it, and this thread with it.
   const answer = waitForSyncAnswer<HostAnswer>(port, state, id, Infinity);
+  // the coordinator takes the port's messages in order: everything posted before is done
+  unanswered = 0;
   return answer.ok ? answer.value : null;
+}
+
+/**
+ * A host function without a result (chat and SSE sends, emits, kv.set, logs): posted, not
+ * waited for. The port keeps order, so the coordinator runs it inside the same call and
+ * before anything the plugin does next (a later kv.get sees the set); a round trip per call
+ * would cost a flooding plugin its budget. Every MAX_UNANSWERED posts, one round trip lets
+ * the coordinator catch up, so what waits on the port stays bounded.
+ */
+function posted(name: string, args: HostArg[]): null {
+  send({ kind: 'host', id: 0, name, args });
+  if (++unanswered >= MAX_UNANSWERED) remote('', []);
+  return null;
 }
 
 /** storage.sql for a plugin granted it: run here, so a 2 s statement holds only this thread. */
@@ -54,7 +74,7 @@ function hostFunctions(sql: SqlService | null): Record<string, HostFunction> {
   for (const spec of hostFunctionSpecs()) {
     const { name } = spec;
     const nothing = spec.result === null ? undefined : 0n;
-    const run = local && LOCAL_SQL.has(name) ? local : remote;
+    const run = local && LOCAL_SQL.has(name) ? local : spec.result === null ? posted : remote;
     functions[name] = (mem, ...raw) => storeHostAnswer(mem, run(name, readHostArgs(mem, spec, raw)) ?? nothing);
   }
   return functions;

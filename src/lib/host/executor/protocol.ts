@@ -54,7 +54,10 @@ export interface WireEngineError {
 export type ExecutorMessage =
   | { kind: 'ready' }
   | { kind: 'boot-failed'; message: string }
-  /** A host function call; the executor blocks until publishSyncAnswer answers `id`. */
+  /**
+   * A host function call. The executor blocks until publishSyncAnswer answers `id`; id 0 (a
+   * function without a result) is not answered. Name '' runs nothing: a barrier.
+   */
   | { kind: 'host'; id: number; name: string; args: HostArg[] }
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   /** The executor's own trouble (network.fetch refusals, storage.sql restarts). */

@@ -245,7 +245,7 @@ export class RemoteInstance implements PluginRuntime {
     const end = running ? this.#opts.onServe?.(this.slug, running.exportName, running.budgetMs, running.startedAt) : undefined;
     let answer: SyncAnswer;
     try {
-      const value = withRunningCallContext(running?.context, () => this.#opts.spec.runHostCall(name, args));
+      const value = name === '' ? undefined : withRunningCallContext(running?.context, () => this.#opts.spec.runHostCall(name, args));
       answer = { id, ok: true, value };
     } catch (err) {
       // the runner catches the bodies' errors; this is the host's own bug, and the plugin gets "nothing"
@@ -254,7 +254,7 @@ export class RemoteInstance implements PluginRuntime {
     } finally {
       end?.();
     }
-    publishSyncAnswer(this.#port, this.#state, answer);
+    if (id !== 0) publishSyncAnswer(this.#port, this.#state, answer);
   }
 
   #bootFailed(err: Error): void {
