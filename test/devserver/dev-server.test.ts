@@ -130,4 +130,19 @@ describe('owncast-plugin serve', () => {
     const cfg = await post('/_dev/plugins/echo-bot/config', { colour: 'red' });
     expect(cfg.status).toBe(400);
   });
+
+  it('answers a payload nested too deep to reach the plugins’ thread with a 400 that says so, and goes on', async () => {
+    // 9 000 levels: JSON allows 10 000, copying it to the worker thread (structured clone) does not
+    const deep = `${'['.repeat(9000)}"x"${']'.repeat(9000)}`;
+    for (const [path, body] of [
+      ['/_dev/event', `{"type":"deep.event","payload":${deep}}`],
+      ['/_dev/chat', `{"user":{"id":"u-ada","displayName":"ada","deep":${deep}},"body":"!echo deep"}`],
+    ] as const) {
+      const res = await post(path, body);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { kind: string; code: string } }).error).toMatchObject({ kind: 'user', code: 'PAYLOAD_TOO_DEEP' });
+    }
+    const after = (await (await post('/_dev/chat', { user: 'ada', body: '!echo still here' })).json()) as { allowed: boolean };
+    expect(after.allowed).toBe(true);
+  });
 });

@@ -152,7 +152,7 @@ async function postChat(req: IncomingMessage, _m: string[], deps: DevApiDeps): P
   const now = deps.now?.() ?? Date.now();
   const message = { id: `dev-msg-${now}-${++messageCounter}`, user, body: input.body, timestamp: new Date(now).toISOString() };
   // an accepted message joins the chat log between the filters and the notifications
-  const report = await deps.host.dispatchChatMessage(message, { record: true });
+  const report = await handOver(() => deps.host.dispatchChatMessage(message, { record: true }));
   const trace = traceOf(report);
   if (report.dropped) {
     deps.feed.publish({ type: 'message', message, allowed: false, trace });
@@ -169,10 +169,27 @@ async function postEvent(req: IncomingMessage, _m: string[], deps: DevApiDeps): 
   const input = (await readJson(req)) as { type?: unknown; payload?: unknown } | null;
   const type = typeof input?.type === 'string' ? input.type.trim() : '';
   if (!type) throw new BadRequest('event type is required');
-  const report = await deps.host.dispatch(type, input?.payload ?? {});
+  const report = await handOver(() => deps.host.dispatch(type, input?.payload ?? {}));
   const trace = traceOf(report);
   deps.feed.publish({ type: 'event', eventType: type, trace });
   return { dispatched: type, trace };
+}
+
+/**
+ * Runs a dispatch of a request's payload. The plugins run in another thread, and copying a value
+ * there (structured clone) recurses: past about 3 000 levels it overflows the stack before any
+ * plugin saw it. That is the request's doing, so a user error (400), not a bug (500).
+ */
+async function handOver<T>(dispatch: () => Promise<T>): Promise<T> {
+  try {
+    return await dispatch();
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new UserError('the payload nests too deeply to hand to the plugins (the copy to their thread ran out of stack)', {
+      code: 'PAYLOAD_TOO_DEEP',
+      nextSteps: ['Nest it less deeply: a plugin parses its input with a JSON parser that stops at a few thousand levels anyway'],
+    });
+  }
 }
 
 function chatUser(user: unknown, persona: unknown, users: readonly HostUser[]): HostUser {

@@ -335,3 +335,85 @@ export function toPlainValue(node: JsonNode, nullAs: unknown = null): unknown {
   }
   return root
 }
+
+/**
+ * JSON.stringify(value) (no replacer, no indent), the same text, at any depth. The native one
+ * recurses and overflows the stack past a few thousand levels, where values from JSON text may
+ * nest 10 000 deep (Go's limit: scenario files, dev-API bodies); this one answers the native
+ * result when it can and walks the value with its own stack when the native one runs out.
+ * Like the native one it throws a TypeError for a BigInt or a cycle, and is undefined for
+ * undefined, a function or a symbol.
+ */
+export function stringifyJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value)
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+  }
+  return stringifyJsonIteratively(value)
+}
+
+type WriteFrame = {close: string; first: boolean; container: object}
+type WriteTask =
+  | {kind: 'member'; frame: WriteFrame; holder: object; key: string; array: boolean}
+  | {kind: 'close'; frame: WriteFrame}
+
+/** {@link stringifyJson} without the native fast path (exported for its tests). */
+export function stringifyJsonIteratively(value: unknown): string | undefined {
+  const out: string[] = []
+  const tasks: WriteTask[] = []
+  const open = new Set<object>()
+  /** Writes a resolved value: a primitive at once, a container by pushing its members. */
+  const write = (v: unknown): void => {
+    if (v === null) out.push('null')
+    else if (typeof v !== 'object') out.push(JSON.stringify(v)) // strings, finite or not numbers, booleans; a bigint throws as natively
+    else {
+      if (open.has(v)) throw new TypeError('Converting circular structure to JSON')
+      open.add(v)
+      const array = Array.isArray(v)
+      const frame: WriteFrame = {close: array ? ']' : '}', first: true, container: v}
+      out.push(array ? '[' : '{')
+      tasks.push({kind: 'close', frame})
+      const keys = array ? Array.from({length: (v as unknown[]).length}, (_, i) => String(i)) : Object.keys(v)
+      for (let i = keys.length - 1; i >= 0; i--) tasks.push({kind: 'member', frame, holder: v, key: keys[i]!, array})
+    }
+  }
+  const root = resolve({'': value}, '')
+  if (root === undefined) return undefined
+  write(root)
+  for (let task = tasks.pop(); task; task = tasks.pop()) {
+    if (task.kind === 'close') {
+      out.push(task.frame.close)
+      open.delete(task.frame.container)
+      continue
+    }
+    const {frame, holder, key, array} = task
+    const v = resolve(holder, key)
+    if (v === undefined && !array) continue // an object omits the member, an array writes null
+    out.push(frame.first ? '' : ',')
+    frame.first = false
+    if (!array) out.push(`${JSON.stringify(key)}:`)
+    if (v === undefined) out.push('null')
+    else write(v)
+  }
+  return out.join('')
+}
+
+/**
+ * holder[key] as JSON.stringify sees it (SerializeJSONProperty's first steps): toJSON applied,
+ * Number, String, Boolean and BigInt objects unwrapped; undefined when it is not written
+ * (undefined, a function, a symbol).
+ */
+function resolve(holder: object, key: string): unknown {
+  let v = (holder as Record<string, unknown>)[key]
+  if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
+    const toJSON = (v as {toJSON?: unknown}).toJSON
+    if (typeof toJSON === 'function') v = toJSON.call(v, key) as unknown
+  }
+  if (v instanceof Number) v = Number(v)
+  else if (v instanceof String) v = String(v)
+  else if (v instanceof Boolean) v = v.valueOf()
+  else if (v instanceof BigInt) v = v.valueOf()
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined
+  return v
+}

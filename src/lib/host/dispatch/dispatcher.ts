@@ -2,6 +2,7 @@
 // and strikes, over the live set of loaded plugins (production dispatcher.go, commands.go,
 // help.go, timer.go; DESIGN §3.3–3.5).
 
+import { stringifyJson } from '../../manifest/json.js';
 import { clipText, guardObserver, type ActivityObserver, type EmitDrop } from '../activity.js';
 import type { AuthSessionSink } from '../env/auth.js';
 import type { EngineExport } from '../instance.js';
@@ -119,7 +120,8 @@ export class Dispatcher implements EventSink {
    * stores a chat message (so a bot's answer comes after the message it answers).
    */
   dispatch(eventType: string, payload: unknown, opts: DispatchOptions = {}): Promise<DispatchReport> {
-    const json = JSON.stringify(payload) ?? 'null';
+    // scenario files and dev-API bodies may nest 10 000 levels deep, past JSON.stringify's stack
+    const json = stringifyJson(payload) ?? 'null';
     return this.#dispatch(eventType, payload === undefined ? null : payload, json, 0, null, newChain(), opts);
   }
 
@@ -464,7 +466,7 @@ export class Dispatcher implements EventSink {
     }
     return Promise.all(
       targets.map(async ({ plugin, event }): Promise<CommandDelivery> => {
-        const step = await this.#notify(plugin, envelope('chat.command', JSON.stringify(event)), 'chat.command', 'command', 1);
+        const step = await this.#notify(plugin, envelope('chat.command', stringifyJson(event)!), 'chat.command', 'command', 1);
         this.#activity?.({
           at: this.#scheduler.now(),
           type: 'command',

@@ -3,6 +3,7 @@
 
 import { isReservedEvent } from '../../host/dispatch/events.js';
 import type { HostUser } from '../../host/env/types.js';
+import { stringifyJson } from '../../manifest/json.js';
 import { stringMatcher } from '../match/strings.js';
 import { invalidPatterns } from '../match/values.js';
 import type { FilterAction, FilterStep, HttpStep, Json, Step, StepType, StringMatcher } from '../scenario.js';
@@ -149,7 +150,7 @@ function readHttpStep(r: Reader, base: { index: number; pointer: string }): Http
   const headers = r.present('headers')?.record((v) => v.string(), 'an object of header → value') ?? {};
   const bodyNode = r.present('body');
   // the reference takes a string; a JSON value is sent as its JSON text
-  const body = bodyNode ? (bodyNode.kind === 'string' ? bodyNode.string()! : jsonText(bodyNode.json())) : '';
+  const body = bodyNode ? (bodyNode.kind === 'string' ? bodyNode.string()! : stringifyJson(bodyNode.json())!) : '';
   const authenticated = r.present('authenticated')?.boolean() ?? false;
   const userNode = r.present('user');
   let user: HostUser | null = null;
@@ -184,39 +185,6 @@ function readHttpStep(r: Reader, base: { index: number; pointer: string }): Http
   }
   if (headers === undefined) return undefined;
   return { ...base, type: 'http', method, path, headers, body, authenticated, user, plugin, expect };
-}
-
-/**
- * JSON.stringify of a plain JSON value, without recursion: a scenario's values may nest as
- * deep as JSON allows (10 000 levels), where JSON.stringify overflows the stack.
- */
-function jsonText(value: Json): string {
-  const out: string[] = [];
-  const tasks: ([kind: 'value', value: unknown] | [kind: 'text', text: string])[] = [['value', value]];
-  for (let task = tasks.pop(); task; task = tasks.pop()) {
-    if (task[0] === 'text') {
-      out.push(task[1]);
-      continue;
-    }
-    const v = task[1];
-    if (Array.isArray(v)) {
-      tasks.push(['text', ']']);
-      for (let i = v.length - 1; i >= 0; i--) {
-        tasks.push(['value', v[i]]);
-        if (i > 0) tasks.push(['text', ',']);
-      }
-      tasks.push(['text', '[']);
-    } else if (v !== null && typeof v === 'object') {
-      const keys = Object.keys(v);
-      tasks.push(['text', '}']);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        tasks.push(['value', (v as Record<string, unknown>)[keys[i]!]], ['text', `${JSON.stringify(keys[i])}:`]);
-        if (i > 0) tasks.push(['text', ',']);
-      }
-      tasks.push(['text', '{']);
-    } else out.push(JSON.stringify(v));
-  }
-  return out.join('');
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
