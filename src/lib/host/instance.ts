@@ -222,7 +222,8 @@ export function waitedPastBudget(exportName: string, queuedAt: number, budgetMs:
  * reject with an EngineCallError, or a PluginError when the thread had to be ended.
  */
 export interface PluginRuntime {
-  call(exportName: EngineExport | string, input?: string | Uint8Array, context?: unknown, opts?: { budgetMs?: number }): Promise<CallOutput>;
+  /** `opts.queuedAt`: when the call was made (performance.now() of this thread), if before now. */
+  call(exportName: EngineExport | string, input?: string | Uint8Array, context?: unknown, opts?: { budgetMs?: number; queuedAt?: number }): Promise<CallOutput>;
   close(): Promise<void>;
   /** Bytes of linear memory the instance holds now (as of the last call, for one in another thread). */
   readonly memoryBytes: number;
@@ -275,9 +276,9 @@ export class PluginInstance implements PluginRuntime {
     exportName: EngineExport | string,
     input: string | Uint8Array = EMPTY,
     context?: unknown,
-    opts: { budgetMs?: number } = {},
+    opts: { budgetMs?: number; queuedAt?: number } = {},
   ): Promise<CallOutput> {
-    const queuedAt = performance.now();
+    const queuedAt = opts.queuedAt ?? performance.now();
     const run = this.#tail.then(() => {
       // Waiting for the instance counts against the call's budget (DESIGN §2.1): a call whose
       // budget is spent before it can start fails without running.

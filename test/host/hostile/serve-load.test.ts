@@ -88,7 +88,9 @@ describe('serve with hostile plugins beside well-behaved ones, under load', () =
     expect(failure('flooder')).toMatch(/filter path: on_filter output too large: \d+ bytes \(max 1048576\)/);
     expect(failure('hog')).toMatch(/http path: .*out of memory/);
     expect(failure('recurser')).toMatch(/notification path: .*stack overflow/);
-    expect(failure('timer-bomb')).toMatch(/timer path: .*exploded/);
+    // its 64 intervals fire 640 calls a second into its own thread: on a loaded machine they can
+    // queue past the 500 ms budget, and the wait counts against it (either is its own failure)
+    expect(failure('timer-bomb')).toMatch(/timer path: .*(exploded|waited \d+ ms for the plugin)/);
     // the rule, both ways: disabled exactly when five failures on one path came in a row
     for (const row of rows) expect(row.status === 'disabled', row.slug).toBe(row.maxConsecutive >= 5);
     // no call needed the watchdog: the engine stopped each one itself
@@ -100,7 +102,14 @@ describe('serve with hostile plugins beside well-behaved ones, under load', () =
     const row = (slug: string) => rows.find((r) => r.slug === slug)!;
     // safeguard-stress: every misbehaviour failed named (flood is allowed: chat.send within budget)
     expect(attacked.safeguard[0]).toBe('notify flood: ok');
-    for (const line of attacked.safeguard.slice(1)) expect(line).toMatch(/: failed: safeguard-stress: on_\w+\(\) failed: |: failed: on_filter output too large/);
+    // Its filter triggers fail one after another; the well-behaved load's messages passing its
+    // filter in between reset the count. When that load has finished first (each plugin in its
+    // own thread, it goes fast), five in a row disable it, as the rule says, and the last
+    // trigger finds it off.
+    const safeguardOff = row('safeguard-stress').status === 'disabled';
+    for (const line of attacked.safeguard.slice(1)) {
+      expect(line).toMatch(safeguardOff ? /: failed: safeguard-stress: on_\w+\(\) failed: |: failed: on_filter output too large|: not called$/ : /: failed: safeguard-stress: on_\w+\(\) failed: |: failed: on_filter output too large/);
+    }
     // ping + pong: storms cut by the emit caps, never struck
     expect(row('ping').status).toBe('running');
     expect(row('pong').status).toBe('running');

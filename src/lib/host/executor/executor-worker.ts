@@ -15,7 +15,7 @@ import { EngineCallError, PluginInstance, type GuestLogger, type HostFunction } 
 import { createHttpKernelOverrides, createHttpService } from '../offthread/http/index.js';
 import { createSqlService, type SqlService } from '../offthread/sql/index.js';
 import { waitForSyncAnswer } from '../offthread/sync-protocol.js';
-import { CallBoardWriter } from '../threaded/call-board.js';
+import { CallBoardWriter, sharedNow } from '../threaded/call-board.js';
 import type { PluginIdentity } from '../types.js';
 import type { ExecutorData, ExecutorMessage, ExecutorRequest, WireEngineError } from './protocol.js';
 
@@ -146,9 +146,11 @@ try {
       parentPort!.close();
       return;
     }
-    const { id, exportName, input } = request;
+    const { id, exportName, input, budgetMs } = request;
+    // the time it sat on the port while an earlier call ran counts as waiting too
+    const queuedAt = performance.now() - Math.max(0, sharedNow() - request.queuedAt);
     try {
-      const out = await instance.call(exportName, input);
+      const out = await instance.call(exportName, input, undefined, { budgetMs, queuedAt });
       send({ kind: 'result', id, ok: true, bytes: out.bytes, memoryBytes: instance.memoryBytes, recreations: instance.recreations }, movable(out.bytes));
     } catch (err) {
       send({ kind: 'result', id, ok: false, error: wireError(err, exportName), memoryBytes: instance.memoryBytes, recreations: instance.recreations });

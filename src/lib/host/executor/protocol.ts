@@ -37,9 +37,13 @@ export interface ExecutorData {
   sql: SqlLocation | null;
 }
 
-/** Coordinator → executor. One call at a time: the coordinator sends the next once this one answered. */
+/**
+ * Coordinator → executor. Calls are sent as they are made and run in order (PluginInstance
+ * serializes them), so the next starts without a round trip through the coordinator; its
+ * wait since `queuedAt` (sharedNow() milliseconds) counts against `budgetMs`.
+ */
 export type ExecutorRequest =
-  | { op: 'call'; id: number; exportName: string; input: string | Uint8Array }
+  | { op: 'call'; id: number; exportName: string; input: string | Uint8Array; queuedAt: number; budgetMs: number }
   | { op: 'close' };
 
 /** An EngineCallError as data. */

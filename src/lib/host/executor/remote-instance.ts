@@ -1,13 +1,14 @@
 // The coordinator's side of one plugin executor (executor-worker.ts): a PluginRuntime whose
-// calls run in the executor's thread. Calls are serialized here (one in the executor at a
-// time, so a host call it makes belongs to the call in flight); while one runs, this thread
-// is free, and answers the executor's host calls with the plugin's real host functions, as
-// if inside that call (withRunningCallContext: the dispatcher finds the call its emits belong
-// to, owncast.auth the HTTP request's session sink).
+// calls run in the executor's thread. Calls go to the executor as they are made and run there
+// in order, one at a time; everything the executor says comes back on one port in the order
+// it happened, so the host calls between one call's result and the next result belong to the
+// oldest call not yet answered. While calls run, this thread is free, and answers those host
+// calls with the plugin's real host functions, as if inside that call (withRunningCallContext:
+// the dispatcher finds the call its emits belong to, owncast.auth the HTTP request's sink).
 
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 
-import { EngineCallError, waitedPastBudget, withRunningCallContext, type CallOutput, type PluginRuntime } from '../instance.js';
+import { EngineCallError, withRunningCallContext, type CallOutput, type PluginRuntime } from '../instance.js';
 import { libModule, startWorker } from '../offthread/entry.js';
 import { publishSyncAnswer, STATE_SLOTS, type SyncAnswer } from '../offthread/sync-protocol.js';
 import { CallBoardReader, createCallBoardMemory, sharedNow } from '../threaded/call-board.js';
@@ -37,12 +38,13 @@ export interface RemoteInstanceOptions {
 /** Why an executor is gone: the error each call it owed, or is asked for later, fails with. */
 export type Owed = (exportName: string) => Error;
 
-interface Running {
+interface Pending {
   id: number;
   exportName: string;
   context: unknown;
   budgetMs: number;
-  startedAt: number;
+  /** sharedNow() when it was made. */
+  queuedAt: number;
   resolve(output: CallOutput): void;
   reject(err: unknown): void;
 }
@@ -68,8 +70,9 @@ export class RemoteInstance implements PluginRuntime {
   readonly #state: Int32Array;
   readonly #booted: Promise<void>;
   #boot: { resolve(): void; reject(err: Error): void } | null = null;
-  #tail: Promise<unknown> = Promise.resolve();
-  #running: Running | null = null;
+  /** Calls sent and not answered, oldest (the one running, or about to) first. */
+  #pending: Pending[] = [];
+  #drained: (() => void) | null = null;
   #seq = 0;
   #closing: Promise<void> | null = null;
   #closedAck: (() => void) | null = null;
@@ -146,22 +149,21 @@ export class RemoteInstance implements PluginRuntime {
   }
 
   call(exportName: string, input: string | Uint8Array = '', context?: unknown, opts: { budgetMs?: number } = {}): Promise<CallOutput> {
-    const queuedAt = performance.now();
-    const run = this.#tail.then(() => {
-      if (this.#ended) throw this.#ended(exportName);
-      if (this.#closing) throw new EngineCallError('error', exportName, 'the plugin instance is closed');
-      const late = waitedPastBudget(exportName, queuedAt, opts.budgetMs);
-      if (late) throw late;
-      return this.#send(exportName, input, context, opts.budgetMs ?? this.#opts.spec.budgets[exportName] ?? 5_000);
+    if (this.#ended) return Promise.reject(this.#ended(exportName));
+    if (this.#closing) return Promise.reject(new EngineCallError('error', exportName, 'the plugin instance is closed'));
+    const budgetMs = opts.budgetMs ?? this.#opts.spec.budgets[exportName] ?? 5_000;
+    return new Promise<CallOutput>((resolve, reject) => {
+      const id = ++this.#seq;
+      const queuedAt = sharedNow();
+      this.#pending.push({ id, exportName, context, budgetMs, queuedAt, resolve, reject });
+      this.#post({ op: 'call', id, exportName, input, queuedAt, budgetMs });
     });
-    this.#tail = run.catch(() => undefined);
-    return run;
   }
 
   /** Lets the calls already made finish, then closes the instance in its thread and ends the thread. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#tail;
+      if (this.#pending.length > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
       if (!this.#ended) {
         const acknowledged = new Promise<void>((resolve) => (this.#closedAck = resolve));
         this.#post({ op: 'close' });
@@ -173,15 +175,15 @@ export class RemoteInstance implements PluginRuntime {
   }
 
   /**
-   * Ends the thread now, whatever it is doing (a call past its budget): the call in flight and
-   * every later one fail with `owed`. Resolves once the thread is gone, or after a bounded wait.
+   * Ends the thread now, whatever it is doing (a call past its budget): the calls it owed, the
+   * running one first, and every later one fail with `owed`. Resolves once the thread is gone,
+   * or after a bounded wait.
    */
   async kill(owed: Owed): Promise<void> {
     if (!this.#ended) {
       this.#ended = owed;
-      const running = this.#running;
-      this.#running = null;
-      running?.reject(owed(running.exportName));
+      for (const p of this.#pending.splice(0)) p.reject(owed(p.exportName));
+      this.#settled();
       this.#bootFailed(owed('register'));
       this.#port.close();
       void this.#worker.terminate().catch(() => undefined);
@@ -189,12 +191,15 @@ export class RemoteInstance implements PluginRuntime {
     await Promise.race([this.#exited, delay(TERMINATE_WAIT_MS)]);
   }
 
-  #send(exportName: string, input: string | Uint8Array, context: unknown, budgetMs: number): Promise<CallOutput> {
-    return new Promise<CallOutput>((resolve, reject) => {
-      const id = ++this.#seq;
-      this.#running = { id, exportName, context, budgetMs, startedAt: sharedNow(), resolve, reject };
-      this.#post({ op: 'call', id, exportName, input });
-    });
+  /** The call the executor runs now (or is about to): the oldest unanswered. */
+  get #running(): Pending | undefined {
+    return this.#pending[0];
+  }
+
+  #settled(): void {
+    if (this.#pending.length > 0) return;
+    this.#drained?.();
+    this.#drained = null;
   }
 
   #post(request: ExecutorRequest): void {
@@ -213,16 +218,18 @@ export class RemoteInstance implements PluginRuntime {
         this.#opts.spec.warn(message.message);
         return;
       case 'result': {
-        const running = this.#running;
-        if (!running || running.id !== message.id) return;
-        this.#running = null;
+        // answers come in the order the calls were sent
+        const at = this.#pending.findIndex((p) => p.id === message.id);
+        if (at < 0) return;
+        const [call] = this.#pending.splice(at, 1);
         this.#memoryBytes = message.memoryBytes;
         this.#recreations = message.recreations;
-        if (message.ok) running.resolve(new Output(message.bytes));
+        if (message.ok) call!.resolve(new Output(message.bytes));
         else {
           const e = message.error;
-          running.reject(new EngineCallError(e.kind, e.exportName, e.message, e.pluginStack));
+          call!.reject(new EngineCallError(e.kind, e.exportName, e.message, e.pluginStack));
         }
+        this.#settled();
         return;
       }
       case 'ready':
@@ -242,7 +249,7 @@ export class RemoteInstance implements PluginRuntime {
   #serve(id: number, name: string, args: Parameters<InstanceSpec['runHostCall']>[1]): void {
     if (this.#ended) return;
     const running = this.#running;
-    const end = running ? this.#opts.onServe?.(this.slug, running.exportName, running.budgetMs, running.startedAt) : undefined;
+    const end = running ? this.#opts.onServe?.(this.slug, running.exportName, running.budgetMs, this.board.read()?.startedAt ?? running.queuedAt) : undefined;
     let answer: SyncAnswer;
     try {
       const value = name === '' ? undefined : withRunningCallContext(running?.context, () => this.#opts.spec.runHostCall(name, args));
@@ -265,8 +272,7 @@ export class RemoteInstance implements PluginRuntime {
 
   #died(cause: Error): void {
     if (this.#ended) return;
-    const running = this.#running;
-    const exportName = running?.exportName;
+    const exportName = this.#running?.exportName;
     if (this.#boot) {
       this.#bootFailed(cause);
       void this.kill(() => cause);
