@@ -130,10 +130,12 @@ try {
   const row = (label: string, rs: BuildRun[]) => {
     const wall = rs.map((r) => r.wallMs);
     const reused = [...new Set(rs.map((r) => `${r.reused}${r.server ? ' (server)' : ''}`))].join(', ');
-    return `| ${label} | ${ms(min(wall))} | ${ms(median(wall))} | +${ms(median(wall) - base)} | ${ms(median(rs.map((r) => r.typecheckMs)))} | ${reused} |`;
+    return `| ${label} | ${ms(min(wall))} | ${ms(median(wall))} | ${median(wall) >= base ? '+' : '−'}${ms(Math.abs(median(wall) - base))} | ${ms(median(rs.map((r) => r.typecheckMs)))} | ${reused} |`;
   };
   out.push(
     `### \`owncast-plugin build\` of a two-file TypeScript plugin (examples/stream-ops), ${ROUNDS} rounds interleaved; a fresh process per run`,
+    '',
+    `Command: \`npx tsx bench/typecheck.bench.ts\` (in \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}, Node ${process.version}. Whole-process wall time from spawn to exit of \`bin/run.js build DIR --json\`. The server rows: the type-check server (in a temporary cache directory) warmed up by earlier builds of the same project, as after the first build of a working session; each edit appends a comment to src/describe.ts.`,
     '',
     '| build | wall, min | wall, median | vs --no-typecheck | type check (median, its own clock) | started from |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
