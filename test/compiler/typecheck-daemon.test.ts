@@ -1,7 +1,7 @@
 // The type-check server as `build` uses it: a real server process (started from the sources
 // through tsx) in a temporary cache directory per test, stopped at the end of each.
-import {existsSync, readFileSync, statSync} from 'node:fs'
-import {mkdir, readFile, utimes, writeFile} from 'node:fs/promises'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {chmod, mkdir, readFile, utimes, writeFile} from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import {afterEach, describe, expect} from 'vitest'
@@ -201,7 +201,7 @@ describe('build with the type-check server', () => {
       const options = daemon(tempDir, {timeoutMs: 1_500})
       const key = serverKey()
       const {socket} = serverPaths(options.cacheDir, key)
-      await mkdir(path.dirname(socket), {recursive: true})
+      await mkdir(path.dirname(socket), {recursive: true, mode: 0o700})
       const fake = net.createServer((c) => {
         c.on('error', () => undefined)
         c.once('data', () => {
@@ -240,14 +240,35 @@ describe('build with the type-check server', () => {
     expect(await readFile(paths.log, 'utf8')).toMatch(/stopping: idle for 1500 ms/)
   })
 
-  test('stopServers ends them, and none is left running', async ({tempDir}) => {
+  test('SIGTERM ends it without leaving its files; stopServers ends one, and none is left running', async ({tempDir}) => {
     await project(tempDir)
     const options = daemon(tempDir)
     await build(tempDir, options)
+    const first = await running(options)
+    const paths = serverPaths(options.cacheDir, serverKey())
+    process.kill(first.pid, 'SIGTERM')
+    await gone(first.pid)
+    expect([existsSync(paths.socket), existsSync(paths.pidFile)]).toEqual([false, false])
+
+    await writeFile(path.join(tempDir, 'src', 'plugin.ts'), plugin('222'))
+    expect((await build(tempDir, options)).why).toBe('no server running')
     const {pid} = await running(options)
     expect(await stopServers(options.cacheDir)).toBe(1)
     expect(alive(pid)).toBe(false)
     expect(await stopServers(options.cacheDir)).toBe(0)
+  })
+
+  test('a socket directory others can write to is not used', async ({tempDir}) => {
+    await project(tempDir, {'src/plugin.ts': plugin('"1"')})
+    const options = daemon(tempDir)
+    const {socket} = serverPaths(options.cacheDir, serverKey())
+    await mkdir(path.dirname(socket), {recursive: true})
+    await chmod(path.dirname(socket), 0o777)
+    const built = await build(tempDir, options)
+    expect(built.why).toMatch(/is not this user's alone/)
+    expect(located(built)).toEqual([TYPE_ERROR])
+    await new Promise((r) => setTimeout(r, 1_000))
+    expect(readdirSync(path.dirname(socket))).toEqual([])
   })
 })
 

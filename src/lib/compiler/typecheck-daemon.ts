@@ -14,6 +14,7 @@ import {
   type CheckRequest,
   DEFAULT_IDLE_MS,
   ensureServerDirs,
+  isPrivateDir,
   lineReader,
   SERVER_CONFIG_ENV,
   type ServerConfig,
@@ -181,6 +182,7 @@ export async function checkOnServer(options: DaemonOptions, request: CheckReques
     return {restart: false, reason: `no server for this install: ${(error as Error).message}`}
   }
   const {socket} = serverPaths(options.cacheDir, key)
+  if (!isPrivateDir(path.dirname(socket))) return {restart: false, reason: `${path.dirname(socket)} is not this user's alone: no server there`}
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   let connection: Connection
   try {

@@ -3,7 +3,7 @@
 // object per line over a unix socket. Only node built-ins here: `build` reads this without
 // loading the compiler.
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync, statSync} from 'node:fs'
+import {lstatSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -62,10 +62,22 @@ export function serverPaths(cacheDir: string, key: string): {socket: string; pid
   return {socket: path.join(os.tmpdir(), `owncast-plugin-${uid}`, `${short}-${name}.sock`), ...files}
 }
 
-/** Creates the directories of the server's files, readable by this user only (whoever can connect can have files checked and .tsbuildinfo written). */
+/**
+ * Whether the socket's directory is this user's alone (or does not exist yet): a server found in
+ * a directory someone else can write to (a squatted folder in the temp dir) could be anyone's.
+ */
+export function isPrivateDir(dir: string): boolean {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return true
+  const st = lstatSync(dir, {throwIfNoEntry: false})
+  return st === undefined || (st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o022) === 0)
+}
+
+/** Creates the directories of the server's files, this user's only (whoever can connect can have files checked and .tsbuildinfo written); throws when the socket's is not. */
 export function ensureServerDirs(paths: {socket: string; pidFile: string}): void {
   mkdirSync(path.dirname(paths.pidFile), {recursive: true, mode: 0o700})
-  if (process.platform !== 'win32') mkdirSync(path.dirname(paths.socket), {recursive: true, mode: 0o700})
+  if (process.platform === 'win32') return
+  mkdirSync(path.dirname(paths.socket), {recursive: true, mode: 0o700})
+  if (!isPrivateDir(path.dirname(paths.socket))) throw new Error(`${path.dirname(paths.socket)} is not this user's alone`)
 }
 
 /** How the server is configured (an environment variable of its process, set by the build that starts it). */

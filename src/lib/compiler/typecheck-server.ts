@@ -219,6 +219,9 @@ async function main(config: ServerConfig): Promise<void> {
   log(`listening on ${socket}`)
   touch()
 
+  // Asked to end (a shutdown, a kill): leave no socket or pid file behind.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop(signal))
+
   maintenance = setInterval(() => {
     if (process.platform !== 'win32' && socketIdentity(socket) !== identity) return stop('the socket was removed or taken over')
     if (currentKey() !== key) return stop('the install it runs from changed or is gone')
