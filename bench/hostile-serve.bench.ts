@@ -1,5 +1,5 @@
 // npx tsx bench/hostile-serve.bench.ts [--quick] — hostile plugins under load through the real
-// dev server (startDevServer on 127.0.0.1, plugins in the ThreadedHost worker), beside the
+// dev server (startDevServer on 127.0.0.1, plugins in the ThreadedHost, one thread each), beside the
 // four well-behaved examples (echo-bot, profanity-filter, message-counter, chat-overlay).
 // Phases, in one process: the four alone; the four beside safeguard-stress and the hostile
 // fixtures while an attack runs (test/host/hostile/serve-arena.ts); the same server again once
@@ -103,7 +103,7 @@ async function main() {
   out.push(
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, load ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(' ')}. A dev server on 127.0.0.1 (startDevServer in this process; the plugins in its ThreadedHost worker) with the four well-behaved ` +
+      .join(' ')}. A dev server on 127.0.0.1 (startDevServer in this process; its ThreadedHost's host thread, and each plugin in a thread of its own) with the four well-behaved ` +
       `examples (echo-bot, profanity-filter, message-counter, chat-overlay). Each phase: ${LOAD.messages} chat messages through POST /_dev/chat from ${LOAD.clients} ` +
       `concurrent chatters (a word to mask, an \`!echo\`, a plain line, a shouted word to drop) and, at the same time, ${LOAD.requests} GETs from ${LOAD.clients} clients ` +
       '(chat-overlay\'s `/stats` route and its static `overlay.html`, alternately), every answer checked. "Hostile" adds safeguard-stress and nine hostile fixtures ' +
@@ -138,13 +138,14 @@ async function main() {
     `Well-behaved: strikes ${JSON.stringify(wbStrikes)}, statuses after ${['echo-bot', 'profanity-filter', 'message-counter', 'chat-overlay'].map((s) => `${s} ${state.statuses[s]}`).join(', ')}${wbOk ? '' : ' (STRUCK)'}; ` +
       `echo-bot's last answer ${state.echo ? 'present' : 'MISSING'}; message-counter's total ${state.total} = chat-overlay's count ${state.overlay}. ` +
       `SSE: ${sse.opened} of ${SSE_CLIENTS} connections accepted, ${sse.refused} refused (503). Host events besides disables: ${feed.hostEvents.length ? feed.hostEvents.map((e) => e.type).join(', ') : 'none (no watchdog restart)'}; ` +
-      `activity the worker dropped past its queue bound: ${feed.activityDropped}. Process RSS (HTTP thread, worker, clients) ${Math.round(rssBefore / 2 ** 20)} MiB before the attack, ${Math.round(rssAfter / 2 ** 20)} MiB after.`,
+      `activity the host thread dropped past its queue bound: ${feed.activityDropped}. Process RSS (HTTP thread, host thread, plugin threads, clients) ${Math.round(rssBefore / 2 ** 20)} MiB before the attack, ${Math.round(rssAfter / 2 ** 20)} MiB after.`,
   );
   if (underAttack.timeouts || underAttack.wrong.length) {
     out.push('');
     out.push(
-      'All plugins share one worker thread in `serve`: a call that holds it (slowpoke\'s 5 s burns, its waits on the slow upstream, hog\'s 80 MiB) delays every other plugin\'s calls; ' +
-        `chat-overlay's route answered 504 ${underAttack.timeouts} times when its call waited past the 5 s handler deadline (no strike: the call itself ran in time).`,
+      'Each plugin runs in its own thread in `serve`: a call that holds one (slowpoke\'s 5 s burns, its waits on the slow upstream) holds only that plugin, but the hostile ' +
+        'plugins\' CPU is still shared with the others\' threads on this machine\'s cores; ' +
+        `chat-overlay's route answered 504 ${underAttack.timeouts} times (its call waited past the 5 s handler deadline).`,
     );
     if (underAttack.wrong.length) out.push(`Wrong answers during the attack: ${underAttack.wrong.slice(0, 5).join('; ')}`);
   }

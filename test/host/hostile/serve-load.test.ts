@@ -62,8 +62,8 @@ describe('serve with hostile plugins beside well-behaved ones, under load', () =
     expect(clean.wrong).toEqual([]);
     expect(clean.timeouts).toBe(0);
     expect(beside.wrong).toEqual([]);
-    // a plugin route may time out (504) only while the plugin thread was held by the one
-    // 5 s burn: at most one request per client
+    // a plugin route may time out (504) only when its own call waited past the 5 s handler
+    // deadline: at most one request per client
     expect(beside.timeouts).toBeLessThanOrEqual(LOAD.clients);
     expect(wellBehavedStrikes(arena)).toEqual(Object.fromEntries(WELL_BEHAVED.map((s) => [s, 0])));
     for (const slug of WELL_BEHAVED) expect(state.statuses[slug], slug).toBe('running');
@@ -85,7 +85,8 @@ describe('serve with hostile plugins beside well-behaved ones, under load', () =
     }
     const failure = (slug: string) => rows.find((r) => r.slug === slug)!.disabled!.reason;
     expect(failure('spinner')).toMatch(/filter path: .*deadline exceeded: on_filter ran past its 50 ms budget/);
-    expect(failure('flooder')).toMatch(/filter path: on_filter output too large: \d+ bytes \(max 1048576\)/);
+    // its own 1.2 MB answers can queue its next calls past the 50 ms (the wait counts)
+    expect(failure('flooder')).toMatch(/filter path: (on_filter output too large: \d+ bytes \(max 1048576\)|.*on_filter waited \d+ ms for the plugin)/);
     expect(failure('hog')).toMatch(/http path: .*out of memory/);
     expect(failure('recurser')).toMatch(/notification path: .*stack overflow/);
     // its 64 intervals fire 640 calls a second into its own thread: on a loaded machine they can
@@ -127,11 +128,14 @@ describe('serve with hostile plugins beside well-behaved ones, under load', () =
   });
 
   it('timing, as generous ceilings only', () => {
-    // a 5 s burn holds the plugin thread: p99 may reach it, never minutes
+    // a 5 s burn holds only slowpoke's thread; p99 stays far below minutes on a loaded machine
     expect(beside.chat.p99).toBeLessThan(30_000);
     expect(beside.http.p99).toBeLessThan(30_000);
     expect(attacked.burnMs[0]).toBeLessThan(20_000);
-    expect(beside.chat.perSecond).toBeGreaterThan(clean.chat.perSecond * 0.02);
+    // each plugin in its own thread: slowpoke's burn holds only slowpoke. The bench measures
+    // about 2x during the attack (before, one thread for all: 19x); at this test's small counts
+    // on a loaded machine it was 4.7x once, so the floor is 1/10
+    expect(beside.chat.perSecond).toBeGreaterThan(clean.chat.perSecond / 10);
     // the held SSE clients read nothing: what the host buffers for them stays bounded
     expect(process.memoryUsage().rss).toBeLessThan(2 * 1024 ** 3);
   });

@@ -6,6 +6,8 @@
 // runs here instead, so it never holds the coordinator: outbound HTTP (network.fetch, up to
 // the call's deadline) and storage.sql (up to its 2 s timeout).
 
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { hostFunctionSpecs } from '../../engine/host-functions.js';
@@ -109,6 +111,7 @@ async function start(): Promise<{ instance: PluginInstance; close(): void }> {
       kernelOverrides,
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
       onCallStart(exportName) {
+        callsStarted++;
         const budgetMs = data.budgets[exportName] ?? 5_000;
         deadlineAt = performance.now() + budgetMs;
         const ticket = board.begin(slug, exportName, budgetMs);
@@ -120,6 +123,30 @@ async function start(): Promise<{ instance: PluginInstance; close(): void }> {
   } catch (err) {
     closeServices();
     throw err;
+  }
+}
+
+let callsStarted = 0;
+/** When the last call ended (performance.now()). */
+let lastCallEnded = 0;
+let demoted = false;
+
+/**
+ * After a call that ran to its deadline or out of memory, this thread gives way to every other
+ * thread of the process for good (Linux: nice 19 for this thread only; a reload makes a new
+ * thread). A plugin in its own thread that burns its budgets would otherwise take a core's
+ * share from the well-behaved plugins, and on a machine with few cores their calls would then
+ * wait past their own budgets. Elsewhere it does nothing.
+ */
+function demote(): void {
+  if (demoted) return;
+  demoted = true;
+  try {
+    // "<pid>/task/<tid>": setpriority on a thread id applies to that thread alone
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 19);
+  } catch {
+    // not Linux, or not allowed: the plugin keeps its share
   }
 }
 
@@ -147,12 +174,22 @@ try {
       return;
     }
     const { id, exportName, input, budgetMs } = request;
-    // the time it sat on the port while an earlier call ran counts as waiting too
-    const queuedAt = performance.now() - Math.max(0, sharedNow() - request.queuedAt);
+    // What counts against the budget is the wait for the plugin's earlier calls (DESIGN §2.1),
+    // here on the port as well as in the instance's queue: until the last one ended, not the
+    // time the OS then took to run this thread (the host's cost, as waiting for the shared
+    // thread was before plugins had their own).
+    const now = performance.now();
+    const madeAt = now - Math.max(0, sharedNow() - request.queuedAt);
+    const queuedAt = now - Math.min(now - madeAt, Math.max(0, lastCallEnded - madeAt));
+    const before = callsStarted;
     try {
       const out = await instance.call(exportName, input, undefined, { budgetMs, queuedAt });
+      lastCallEnded = performance.now();
       send({ kind: 'result', id, ok: true, bytes: out.bytes, memoryBytes: instance.memoryBytes, recreations: instance.recreations }, movable(out.bytes));
     } catch (err) {
+      lastCallEnded = performance.now();
+      // it ran (not refused for waiting) and burned its budget or its heap
+      if (callsStarted > before && err instanceof EngineCallError && (err.kind === 'deadline' || err.kind === 'out-of-memory')) demote();
       send({ kind: 'result', id, ok: false, error: wireError(err, exportName), memoryBytes: instance.memoryBytes, recreations: instance.recreations });
     }
   });
