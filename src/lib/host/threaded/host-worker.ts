@@ -1,5 +1,6 @@
-// The host worker: a real PluginHost (engine, Extism, storage, dispatcher) on its own thread,
-// answering the main thread's requests (protocol.ts). Every export it starts goes on the call
+// The host worker: a real PluginHost (storage, dispatcher, env) on its own thread, answering
+// the main thread's requests (protocol.ts), each plugin's engine in a thread of its own
+// (executor/pool.ts) whose host calls it serves. Every host call it serves goes on the call
 // board first, so the main thread can see which plugin is stuck if this thread stops
 // answering, and end it.
 

@@ -1,5 +1,6 @@
 // serve's execution model: a PluginHost in a worker thread, watched from the main thread
-// (DESIGN §2.1). threaded-host.ts is the main thread's side, host-worker.ts the worker's.
+// (DESIGN §2.1), each plugin in a thread of its own under it (../executor/). threaded-host.ts
+// is the main thread's side, host-worker.ts the worker's.
 
 export {
   CLOSE_WAIT_MS,

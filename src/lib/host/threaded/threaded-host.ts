@@ -1,11 +1,14 @@
 // serve's execution model (DESIGN §2.1): plugins never run on the thread that serves HTTP.
-// A ThreadedHost owns a worker thread with a real PluginHost in it and talks to it by
-// messages. Its watchdog reads the worker's call board on a timer: a call still running a
-// second past its budget (a self-contained plugin.wasm without the engine's interrupt, a
-// host function that blocks) gets the thread ended, the requests it owed rejected naming the
-// plugin and export, and a new thread started with the other plugins loaded again. The
-// offender stays out until the user loads it again. A thread that dies by itself is handled
-// the same way.
+// A ThreadedHost owns a worker thread (the host thread) with a real PluginHost in it and talks
+// to it by messages; each plugin runs in a thread of its own under it (executor/), whose
+// watchdog ends only that plugin's thread when a call runs a second past its budget, and tells
+// this side (plugin-overrun, plugin-crashed): the plugin is disabled here, the others carry on.
+// This side's watchdog reads the host thread's call board, where it shows a plugin's host call
+// it is serving: one still running a second past that call's budget (a host function that
+// blocks) gets the host thread ended, the requests it owed rejected naming the plugin and
+// export, and a new host thread started with the other plugins loaded again. The offender
+// stays out until the user loads it again. A host thread that dies by itself is handled the
+// same way.
 
 import { BugError, PluginError, UserError } from '../../errors.js';
 import type { ActionButton } from '../../manifest/index.js';
