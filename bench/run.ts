@@ -13,6 +13,7 @@ const BENCHES: [file: string, heading: string][] = [
   ['offthread.bench.ts', 'Off-thread services: storage.sql and network.fetch'],
   ['hostile.bench.ts', 'Hostile plugins beside well-behaved ones'],
   ['hostile-serve.bench.ts', 'Hostile plugins under load through `serve`'],
+  ['plugin-threads.bench.ts', "A plugin's own thread in `serve`"],
   ['serve.bench.ts', '`serve` under load'],
   ['simulate.bench.ts', '`simulate`: throughput'],
   ['test-runner.bench.ts', '`owncast-plugin test`: wall time'],
