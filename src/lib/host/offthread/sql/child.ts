@@ -15,22 +15,19 @@ import { SQL_STORAGE_UNAVAILABLE } from './limits.js';
 import type { SqlChildConfig, SqlChildMessage, SqlChildRequest } from './protocol.js';
 import { inspectDatabase } from './inspect.js';
 import { openPluginDatabase, runExec, runQuery } from './runner.js';
+import { markStatement, watchdogSource, type WatchdogData } from './watchdog.js';
 
 const config = JSON.parse(process.env.OWNCAST_PLUGIN_SQL_CONFIG ?? '{}') as SqlChildConfig;
 const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const databases = new Map<string, BetterSqlite3.Database>();
 
-// A thread of our own that kills this process if the host went away (we were re-parented)
-// or if a statement runs far past the host's deadline (the host should have killed us).
-const busySince = new Float64Array(new SharedArrayBuffer(8));
-const watchdog = new Worker(
-  `const { workerData: w } = require('node:worker_threads');
-   const since = new Float64Array(w.busy);
-   setInterval(() => {
-     if (process.ppid !== w.ppid || (since[0] > 0 && Date.now() - since[0] > w.limitMs)) process.kill(process.pid, 'SIGKILL');
-   }, 250);`,
-  { eval: true, workerData: { busy: busySince.buffer, ppid: process.ppid, limitMs: config.timeoutMs + 5000 } },
-);
+// A thread of our own that kills this process if the host went away or if a statement runs
+// far past the host's deadline (the host should have killed us). See watchdog.ts.
+const statements = new Int32Array(new SharedArrayBuffer(4));
+const watchdog = new Worker(watchdogSource(), {
+  eval: true,
+  workerData: { state: statements.buffer, ppid: process.ppid, limitMs: config.timeoutMs + 5000, tickMs: 250 } satisfies WatchdogData,
+});
 watchdog.unref();
 
 const databaseFile = (slug: string) => (config.dataDir ? join(config.dataDir, slug, 'db', 'plugin.db') : join(config.scratchDir!, `${slug}.db`));
@@ -66,9 +63,9 @@ process.on('message', (msg: SqlChildRequest) => {
       send({ id: msg.id, result: JSON.stringify({ ok: false, code: 'unavailable', error: SQL_STORAGE_UNAVAILABLE }) });
       return;
     }
-    busySince[0] = Date.now();
+    markStatement(statements);
     const answer = inspectDatabase(db, msg.inspect);
-    busySince[0] = 0;
+    markStatement(statements);
     send({ id: msg.id, result: JSON.stringify(answer) });
     return;
   }
@@ -77,9 +74,9 @@ process.on('message', (msg: SqlChildRequest) => {
     send({ id: msg.id, result: JSON.stringify({ error: SQL_STORAGE_UNAVAILABLE }) });
     return;
   }
-  busySince[0] = Date.now();
+  markStatement(statements);
   const result = msg.op === 'exec' ? runExec(db, msg.request) : runQuery(db, msg.request);
-  busySince[0] = 0;
+  markStatement(statements);
   send({ id: msg.id, result });
 });
 // The broker's end of the channel closed: nobody can ask anything any more.
