@@ -5,6 +5,7 @@ import { workerData as rawWorkerData } from 'node:worker_threads';
 
 import {
   BOOT_FAILED,
+  BOOTING,
   publishCrash,
   publishSyncAnswer,
   READY,
@@ -27,6 +28,27 @@ export function syncWorkerData<T>(): T {
  */
 export function registerHelperPid(pid: number): void {
   Atomics.store(new Int32Array(own.state), SLOT.helperPid, pid);
+}
+
+/** The helper pid registered now: 0 once the caller took it to kill the helper itself. */
+export function registeredHelperPid(): number {
+  return Atomics.load(new Int32Array(own.state), SLOT.helperPid);
+}
+
+/**
+ * Says the worker is starting again (a helper process it depends on died and is being
+ * replaced): the caller's next call waits for {@link markReady} before its time limit starts,
+ * as it waits for the worker's first start, instead of paying for the restart.
+ */
+export function markRestarting(): void {
+  Atomics.store(new Int32Array(own.state), SLOT.ready, BOOTING);
+}
+
+/** The restart {@link markRestarting} announced is over (done or failed: calls go on either way). */
+export function markReady(): void {
+  const state = new Int32Array(own.state);
+  Atomics.store(state, SLOT.ready, READY);
+  Atomics.notify(state, SLOT.ready);
 }
 
 /** A handler's answer with buffers to move rather than copy back to the caller. */

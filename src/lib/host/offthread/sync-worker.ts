@@ -120,9 +120,9 @@ class SyncWorkerImpl implements SyncWorker {
     live.delete(this);
   }
 
-  /** Kills the current worker's helper process, if it registered one. */
+  /** Kills the current worker's helper process, if it registered one (taking its pid: the worker sees this was no death of its own). */
   killHelper(): void {
-    const pid = this.#gen ? Atomics.load(this.#gen.state, SLOT.helperPid) : 0;
+    const pid = this.#gen ? Atomics.exchange(this.#gen.state, SLOT.helperPid, 0) : 0;
     if (pid > 0) {
       try {
         process.kill(pid, 'SIGKILL');

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 import { childArgs, type ModuleEntry } from '../entry.js';
-import { registerHelperPid, serveSync, syncWorkerData } from '../sync-serve.js';
+import { markReady, markRestarting, registeredHelperPid, registerHelperPid, serveSync, syncWorkerData } from '../sync-serve.js';
 import { SQL_STORAGE_UNAVAILABLE } from './limits.js';
 import type { SqlBrokerRequest, SqlChildConfig, SqlChildMessage } from './protocol.js';
 
@@ -30,8 +30,10 @@ function start(): Promise<ChildProcess> {
     proc.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
+    let ready = false;
     proc.on('message', (m: SqlChildMessage) => {
       if ('ready' in m) {
+        ready = true;
         registerHelperPid(proc.pid!);
         resolve(proc);
         return;
@@ -42,13 +44,31 @@ function start(): Promise<ChildProcess> {
     });
     proc.on('error', reject);
     proc.on('exit', (code, signal) => {
+      // the host takes the pid before it kills a helper (with this worker, after a timeout)
+      const diedOnItsOwn = ready && registeredHelperPid() === proc.pid;
       helper = null;
       registerHelperPid(0);
       reject(new Error(`the SQL helper exited (${signal ?? code}) before it was ready: ${stderr.trim()}`));
       // Whatever was in flight is lost with the process; its database is not (WAL).
       for (const done of pending.values()) done(JSON.stringify({ error: SQL_STORAGE_UNAVAILABLE }));
       pending.clear();
+      // A helper that was serving died on its own (a crash, the OOM killer, its watchdog):
+      // start the next one now, and have the host's next call wait for it outside its 2 s,
+      // rather than start it inside that call, which on a loaded machine (a start of 1-5 s)
+      // timed out too, a second strike for one death. One that never got ready is not
+      // restarted here (no loop); the next call tries again.
+      if (diedOnItsOwn) restart();
     });
+  });
+}
+
+function restart(): void {
+  markRestarting();
+  const next = start();
+  helper = next;
+  next.then(markReady, () => {
+    if (helper === next) helper = null;
+    markReady();
   });
 }
 
