@@ -196,6 +196,12 @@ export interface LoadResult {
   seconds: number;
 }
 
+/** `count` answers in `elapsedMs`: the rate, and the latencies' p50, p99 and max. */
+function rateAndLatency(count: number, elapsedMs: number, latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { perSecond: count / (elapsedMs / 1000), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0 };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
@@ -258,23 +264,9 @@ export async function wellBehavedLoad(base: string, opts: { messages: number; re
     httpEnd = performance.now();
   });
   await Promise.all([...chatters, ...fetchers]);
-  chatMs.sort((a, b) => a - b);
-  httpMs.sort((a, b) => a - b);
   return {
-    chat: {
-      messages: opts.messages,
-      perSecond: opts.messages / ((chatEnd - started) / 1000),
-      p50: percentile(chatMs, 0.5),
-      p99: percentile(chatMs, 0.99),
-      max: chatMs.at(-1) ?? 0,
-    },
-    http: {
-      requests: opts.requests,
-      perSecond: opts.requests / ((httpEnd - started) / 1000),
-      p50: percentile(httpMs, 0.5),
-      p99: percentile(httpMs, 0.99),
-      max: httpMs.at(-1) ?? 0,
-    },
+    chat: { messages: opts.messages, ...rateAndLatency(opts.messages, chatEnd - started, chatMs) },
+    http: { requests: opts.requests, ...rateAndLatency(opts.requests, httpEnd - started, httpMs) },
     wrong,
     timeouts,
     accepted,
