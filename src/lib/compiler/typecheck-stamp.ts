@@ -30,7 +30,8 @@ function hash(data: string | Buffer): string {
   return createHash('sha1').update(data).digest('hex')
 }
 
-function fileHash(file: string): string {
+/** Hash of a file's content; '' for one that cannot be read. */
+export function fileHash(file: string): string {
   try {
     return hash(readFileSync(file))
   } catch {

@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import type ts from 'typescript'
@@ -11,6 +10,7 @@ import {sdkDeclarationsPath} from '../sdk/paths.js'
 import {engineGlobalsPath} from './engine-globals.js'
 import {ENTRY_CANDIDATES} from './entry.js'
 import {planTypecheck} from './typecheck-config.js'
+import {fileHash} from './typecheck-stamp.js'
 
 type TypeScript = typeof ts
 
@@ -100,14 +100,6 @@ interface CachedFile {
   sourceFile: ts.SourceFile
 }
 
-function contentHash(file: string): string {
-  try {
-    return createHash('sha1').update(readFileSync(file)).digest('hex')
-  } catch {
-    return ''
-  }
-}
-
 /**
  * Declaration files (the standard library, the SDK's, packages' types) parsed by any checker in
  * this thread, shared: several projects built in one process (serve, the test suites) parse
@@ -132,7 +124,7 @@ function cachingHost(ts: TypeScript, options: ts.CompilerOptions, own: Map<strin
     const lv = languageVersionOrOptions
     const key = `${fileName}\0${typeof lv === 'object' ? `${lv.languageVersion}|${lv.impliedNodeFormat}|${lv.jsDocParsingMode}` : lv}|${options.moduleDetection}|${options.jsx}`
     const cache = DECLARATION.test(fileName) ? DECLARATION_FILES : own
-    const content = verifyContent && st && !fileName.startsWith(libDir) ? `|${contentHash(fileName)}` : ''
+    const content = verifyContent && st && !fileName.startsWith(libDir) ? `|${fileHash(fileName)}` : ''
     const stamp = st ? `${st.mtimeMs}|${st.ctimeMs}|${st.size}${content}` : ''
     const hit = cache.get(key)
     if (hit && stamp && hit.stamp === stamp && !shouldCreateNewSourceFile) return hit.sourceFile
